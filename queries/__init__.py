@@ -1,0 +1,208 @@
+"""Every SPARQL text the project runs, as named ``.rq`` files in this folder.
+
+Each file starts with a header of comment lines::
+
+    # name: instrument-provisions
+    # purpose: The provisions of an instrument, in order, with their citations.
+    # param: instrument iri  The instrument whose provisions to list.
+    # param: lang string optional  Language of the labels (default: any).
+
+Parameters are bound by inserting ``VALUES`` at the start of the query's top-level ``WHERE``
+group, with each value serialised by pyoxigraph (which validates IRIs and escapes literals), so
+no user input is ever pasted into SPARQL text. The same mechanism serves every store.
+
+``checks/*-violation.rq`` are build checks: any row they return fails the build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tipkg.errors import QueryError
+from tipkg.namespaces import PREFIXES, id_prefixes
+
+HERE = Path(__file__).resolve().parent
+PARAM_TYPES = ("iri", "string", "integer", "boolean")
+_HEADER = re.compile(r"^#\s*(name|purpose|param):\s*(.*)$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    optional: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    purpose: str
+    text: str
+    path: Path
+    params: tuple[Param, ...] = field(default=())
+
+    def bind(self, values: Mapping[str, object] | None = None, *, base: str | None = None) -> str:
+        """The query text with ``values`` bound; raw strings are converted by parameter type."""
+        values = dict(values or {})
+        known = {p.name: p for p in self.params}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise QueryError(
+                f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
+                f"it takes: {', '.join(known) or 'none'}"
+            )
+        terms: dict[str, ox.NamedNode | ox.Literal] = {}
+        for param in self.params:
+            if param.name not in values or values[param.name] is None:
+                if not param.optional:
+                    raise QueryError(f"query {self.name!r} needs parameter {param.name!r} ({param.type})")
+                continue
+            terms[param.name] = to_term(values[param.name], param, base=base)
+        return insert_values(self.text, terms) if terms else self.text
+
+
+def to_term(value: object, param: Param, *, base: str | None = None) -> ox.NamedNode | ox.Literal:
+    """Convert a parameter value to an RDF term of the parameter's type, or say why not."""
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    text = str(value)
+    try:
+        if param.type == "iri":
+            return ox.NamedNode(expand_curie(text, base=base))
+        if param.type == "integer":
+            return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
+        if param.type == "boolean":
+            if text.lower() not in {"true", "false"}:
+                raise ValueError("expected true or false")
+            return ox.Literal(text.lower(), datatype=ox.NamedNode(_XSD + "boolean"))
+        return ox.Literal(text)
+    except ValueError as exc:
+        raise QueryError(f"parameter {param.name!r}: {text!r} is not a valid {param.type}: {exc}") from exc
+
+
+def expand_curie(text: str, *, base: str | None = None) -> str:
+    """``tip:Act`` or ``inst:rome-statute`` to a full IRI; full IRIs pass through unchanged."""
+    prefix, colon, local = text.partition(":")
+    table = {**PREFIXES, **(id_prefixes(base) if base else id_prefixes())}
+    if colon and prefix in table and not local.startswith("//"):
+        return table[prefix] + local
+    return text
+
+
+def _scan(text: str):
+    """Yield (index, char) of SPARQL text outside comments, strings and IRIs."""
+    i, n = 0, len(text)
+    iri = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "'\"":
+            quote = text[i : i + 3] if text[i : i + 3] in ("'''", '"""') else c
+            j = i + len(quote)
+            while j < n and text[j : j + len(quote)] != quote:
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<":
+            match = iri.match(text, i)
+            if match:
+                i = match.end()
+                continue
+        yield i, c
+        i += 1
+
+
+def insert_values(text: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Insert one ``VALUES`` row binding ``terms`` right after the top-level ``WHERE {``."""
+    depth, where_at = 0, None
+    upper = text.upper()
+    for i, c in _scan(text):
+        if c == "{":
+            if depth == 0 and where_at is not None:
+                names = " ".join(f"?{name}" for name in terms)
+                row = " ".join(str(term) for term in terms.values())
+                return f"{text[: i + 1]} VALUES ({names}) {{ ({row}) }}{text[i + 1 :]}"
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and upper.startswith("WHERE", i) and _is_keyword(text, i, 5):
+            where_at = i
+    raise QueryError("a parametrised query needs an explicit top-level WHERE { ... }")
+
+
+def _is_keyword(text: str, i: int, length: int) -> bool:
+    before = text[i - 1 : i]
+    after = text[i + length : i + length + 1]
+    return not (before.isalnum() or before in "?$_:") and not (after.isalnum() or after == "_")
+
+
+def parse_header(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    fields_: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            words = value.split(None, 3)
+            if len(words) < 2 or words[1] not in PARAM_TYPES:
+                raise QueryError(
+                    f"{path}: bad param line {line!r}: expected '# param: NAME TYPE [optional] DOC'"
+                )
+            optional = len(words) > 2 and words[2] == "optional"
+            doc = " ".join(words[3 if optional else 2 :])
+            params.append(Param(words[0], words[1], optional, doc))
+        else:
+            fields_[key] = value.strip()
+    expected = path.stem
+    if fields_.get("name") != expected:
+        raise QueryError(f"{path}: header '# name: {expected}' is missing or does not match the file name")
+    if not fields_.get("purpose"):
+        raise QueryError(f"{path}: header '# purpose: ...' is missing")
+    return NamedQuery(expected, fields_["purpose"], text, path, tuple(params))
+
+
+@cache
+def catalogue(directory: Path = HERE) -> dict[str, NamedQuery]:
+    """All named queries, by name: ``*.rq`` here and ``checks/*.rq`` as ``checks/NAME``."""
+    found: dict[str, NamedQuery] = {}
+    for path in sorted(directory.glob("*.rq")):
+        found[path.stem] = parse_header(path)
+    for path in sorted(directory.glob("checks/*.rq")):
+        query = parse_header(path)
+        found[f"checks/{path.stem}"] = query
+    return found
+
+
+def get(name: str) -> NamedQuery:
+    try:
+        return catalogue()[name]
+    except KeyError:
+        names = ", ".join(n for n in catalogue() if not n.startswith("checks/"))
+        raise QueryError(f"no named query {name!r}; known: {names}") from None
+
+
+def run(store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None):
+    """Run the named query on ``store`` with ``params`` bound; returns pyoxigraph results."""
+    return store.query(get(name).bind(params, base=base))
+
+
+def checks() -> list[NamedQuery]:
+    return [q for n, q in catalogue().items() if n.startswith("checks/")]

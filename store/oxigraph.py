@@ -1,0 +1,123 @@
+"""Embedded Oxigraph stores: on disk behind a swapped symbolic link, or in memory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from tipkg.store import Progress, QueryResult, Staging, Store
+
+from tipkg.errors import StoreError
+
+KEEP_BUILDS = 2  # the live build and the one before it, for a quick manual rollback
+
+
+class MemoryStore(Store):
+    """Oxigraph in memory; a commit swaps the store object."""
+
+    def __init__(self, spec: str) -> None:
+        super().__init__(spec)
+        self._store = ox.Store()
+
+    def query(self, sparql: str) -> QueryResult:
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
+    def stage(self) -> Staging:
+        return _MemoryStaging(self)
+
+
+class _MemoryStaging(Staging):
+    def __init__(self, owner: MemoryStore) -> None:
+        self.owner = owner
+        self.store = ox.Store()
+
+    def commit(self, progress: Progress) -> None:
+        self.owner._store = self.store
+
+    def discard(self) -> None:
+        self.store = ox.Store()
+
+
+class DiskStore(Store):
+    """Oxigraph on disk. ``path`` is a link to ``<path>.builds/<build>``, swapped atomically.
+
+    Readers open the current build read-only and reopen it when the link moves, so a server keeps
+    answering from the previous build until the new one is complete.
+    """
+
+    def __init__(self, spec: str, path: str) -> None:
+        super().__init__(spec)
+        self.link = Path(path)
+        self.builds = self.link.with_name(self.link.name + ".builds")
+        self._lock = threading.Lock()
+        self._opened: tuple[str, ox.Store] | None = None
+        if self.link.exists() and not self.link.is_symlink():
+            raise StoreError(
+                f"{self.link} exists and is not a TIPKG store link; move it away or choose another path"
+            )
+
+    def _current(self) -> ox.Store:
+        try:
+            target = os.readlink(self.link)
+        except FileNotFoundError:
+            raise StoreError(f"no graph has been built at {self.link} yet: run `tipkg build` first") from None
+        opened = self._opened
+        if opened is not None and opened[0] == target:
+            return opened[1]
+        with self._lock:
+            if self._opened is None or self._opened[0] != target:
+                try:
+                    store = ox.Store.read_only(str(self.link.parent / target))
+                except OSError as exc:
+                    raise StoreError(f"cannot open the store at {self.link}: {exc}") from exc
+                self._opened = (target, store)
+            return self._opened[1]
+
+    def query(self, sparql: str) -> QueryResult:
+        return self._current().query(sparql, use_default_graph_as_union=True)
+
+    def stage(self) -> Staging:
+        self.builds.mkdir(parents=True, exist_ok=True)
+        name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        return _DiskStaging(self, self.builds / name)
+
+    def close(self) -> None:
+        self._opened = None
+
+
+class _DiskStaging(Staging):
+    def __init__(self, owner: DiskStore, directory: Path) -> None:
+        self.owner = owner
+        self.directory = directory
+        try:
+            self.store = ox.Store(str(directory))
+        except OSError as exc:
+            raise StoreError(f"cannot create a store in {directory}: {exc}") from exc
+
+    def commit(self, progress: Progress) -> None:
+        self.store.flush()
+        self.store.optimize()
+        del self.store  # release RocksDB's lock before readers open the directory
+        link = self.owner.link
+        relative = os.path.relpath(self.directory, link.parent)
+        temporary = link.with_name(f".{link.name}.{self.directory.name}.link")
+        os.symlink(relative, temporary)
+        os.replace(temporary, link)  # atomic: readers see the old build or the new, never neither
+        progress(f"store {link} now points at {relative}")
+        self._prune()
+
+    def _prune(self) -> None:
+        builds = sorted(p for p in self.owner.builds.iterdir() if p.is_dir())
+        live = (self.owner.link.parent / os.readlink(self.owner.link)).resolve()
+        for old in builds[:-KEEP_BUILDS]:
+            if old.resolve() != live:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        if hasattr(self, "store"):
+            del self.store
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,0 +1,123 @@
+"""Fixtures: real stores built from the real ontology, a minimal ontology for fast pipeline tests,
+the Flask app and client, a real server process, and a real Virtuoso when it is installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from tipkg.loaders.build import build
+from tipkg.store import open_store
+from tipkg.webapp import create_app
+
+from tests import virtuoso
+from tipkg.config import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY = ROOT / "ontology"
+EXAMPLES = ONTOLOGY / "examples"
+
+
+def settings_for(store: str, ontology_dir: Path = ONTOLOGY) -> Settings:
+    """Settings that ignore the caller's environment and config file."""
+    return load_settings({"store": store, "ontology_dir": ontology_dir}, environ={"TIPKG_CONFIG": ""})
+
+
+def minimal_ontology(target: Path, *extra: Path) -> Path:
+    """A copy of the model and shapes with only the minimal valid example as data, plus ``extra``."""
+    shutil.copytree(ONTOLOGY / "model", target / "model")
+    shutil.copytree(ONTOLOGY / "shapes", target / "shapes")
+    (target / "data").mkdir()
+    shutil.copy(EXAMPLES / "valid" / "minimal.ttl", target / "data" / "minimal.ttl")
+    for path in extra:
+        shutil.copy(path, target / "data" / path.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Settings:
+    """The real curated ontology, built once into an on-disk Oxigraph store."""
+    directory = tmp_path_factory.mktemp("curated")
+    settings = settings_for(f"oxigraph:{directory}/store")
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def store(built):
+    return open_store(built)
+
+
+@pytest.fixture
+def app(built):
+    app = create_app(settings=built)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """Run the installed ``tipkg`` command as a user would."""
+    full_env = {**os.environ, "TIPKG_CONFIG": "", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "tipkg.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """``tipkg serve`` in its own process on a free loopback port, reading the built store."""
+    port = virtuoso.free_port()
+    env = {**os.environ, "TIPKG_CONFIG": "", "TIPKG_STORE": built.store}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tipkg.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=5):
+                break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                raise RuntimeError(f"tipkg serve did not start: {output}") from None
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso on loopback. Skips when it is not installed, unless CI requires it."""
+    if not virtuoso.available():
+        reason = "Virtuoso Open Source (virtuoso-t, isql-vt) is not installed; `./run test` installs it"
+        if os.environ.get("TIPKG_REQUIRE_VIRTUOSO"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = virtuoso.start(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()

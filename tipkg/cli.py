@@ -1,0 +1,180 @@
+"""The ``tipkg`` command: build, query, export, serve.
+
+Errors a user can act on print one message and exit 1; usage errors exit 2 (click's convention).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+import pyoxigraph as ox
+
+from tipkg.config import Settings, load_settings
+from tipkg.errors import TipkgError
+from tipkg.namespaces import PREFIXES, id_prefixes
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group()
+@click.option(
+    "--store", "store_spec", metavar="SPEC", help="oxigraph:PATH, memory: or sparql:URL[,UPDATE_URL]"
+)
+@click.pass_context
+def cli(ctx: click.Context, store_spec: str | None) -> None:
+    """TIPKG: trafficking in persons in armed conflict, a legal knowledge graph."""
+    overrides = {"store": store_spec} if store_spec else None
+    ctx.obj = {"settings": load_settings(overrides)}
+
+
+@cli.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Parse, validate, reason and load ontology/ into the store; swap it in when complete."""
+    from tipkg.loaders.build import build as run_build
+
+    result = run_build(_settings(ctx), progress=_progress)
+    click.echo(
+        f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred) "
+        f"from {result.files} files in {result.seconds:.1f} s"
+    )
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.pass_context
+def query(ctx: click.Context, name: str | None, params: Sequence[str], fmt: str, list_: bool) -> None:
+    """Run the named query NAME from queries/ (see --list)."""
+    from tipkg import queries
+    from tipkg.store import open_store
+
+    if list_ or not name:
+        for q in queries.catalogue().values():
+            signature = " ".join(f"{p.name}={p.type}{'?' if p.optional else ''}" for p in q.params)
+            click.echo(f"{q.name} {signature}".rstrip())
+            click.echo(f"    {q.purpose}")
+        return
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        values[key] = value
+    settings = _settings(ctx)
+    store = open_store(settings)
+    result = queries.run(store, name, values, base=settings.base_iri)
+    click.echo(_render(result, fmt, settings.base_iri), nl=False)
+
+
+def _short(term, table: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in table.items():
+            if term.value.startswith(namespace):
+                return f"{prefix}:{term.value[len(namespace) :]}"
+        return f"<{term.value}>"
+    return term.value
+
+
+def _render(result, fmt: str, base: str) -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return (
+            json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
+        )
+    if not isinstance(result, ox.QuerySolutions):
+        return ox.serialize(
+            list(result), format=ox.RdfFormat.TURTLE, prefixes={**PREFIXES, **id_prefixes(base)}
+        ).decode()
+    if fmt == "json":
+        return result.serialize(format=ox.QueryResultsFormat.JSON).decode() + "\n"
+    if fmt == "csv":
+        return result.serialize(format=ox.QueryResultsFormat.CSV).decode()
+    table = {**PREFIXES, **id_prefixes(base)}
+    names = [v.value for v in result.variables]
+    rows = [[_short(row[n], table) for n in names] for row in result]
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t") if not widths else None
+    if writer:
+        return ""
+    out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+    out.write(f"({len(rows)} rows)\n")
+    return out.getvalue()
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nq", "jsonld"]), default="ttl", show_default=True)
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout)."
+)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: str | None) -> None:
+    """Write a full dump of the built graph."""
+    from tipkg.loaders.export import export as run_export
+    from tipkg.store import open_store
+
+    settings = _settings(ctx)
+    store = open_store(settings)
+    if out:
+        with open(out, "wb") as handle:
+            count = run_export(store, fmt, handle, base=settings.base_iri)
+        _progress(f"wrote {count} statements to {out}")
+    else:
+        run_export(store, fmt, sys.stdout.buffer, base=settings.base_iri)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web app (browser, /sparql, /healthz) with waitress."""
+    import waitress
+
+    from tipkg.webapp import create_app
+
+    app = create_app(settings=_settings(ctx))
+    _progress(f"serving {_settings(ctx).store} on http://{host}:{port}/ (Ctrl-C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="tipkg")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="tipkg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except TipkgError as exc:
+        click.echo(f"tipkg: error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

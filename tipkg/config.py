@@ -1,0 +1,94 @@
+"""Settings, layered: defaults, then a TOML file, then the environment, then explicit overrides.
+
+The file is ``tipkg.toml`` in the working directory, or the path in ``TIPKG_CONFIG`` (empty: no file). Environment
+variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
+
+- ``store``: ``oxigraph:PATH`` (default ``oxigraph:var/store``), ``memory:``, or
+  ``sparql:QUERY_URL[,UPDATE_URL]``;
+- ``base_iri``: the base of every resource IRI (default ``https://w3id.org/tipkg/``);
+- ``ontology_dir``: where the Turtle sources are (default: the package's ``ontology/``);
+- ``sparql_user`` / ``sparql_password``: HTTP credentials for a remote store, if it needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from tipkg.errors import ConfigError
+from tipkg.namespaces import DEFAULT_BASE
+
+PACKAGE_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+
+def _default_ontology_dir() -> Path:
+    # Installed as a package, the ontology sits in tipkg/ontology; in a checkout, beside tipkg/.
+    try:
+        import tipkg.ontology
+
+        return Path(tipkg.ontology.__file__).resolve().parent
+    except ImportError:  # pragma: no cover - only without an install
+        return PACKAGE_ONTOLOGY_DIR
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the stages need to know about where things are."""
+
+    store: str = "oxigraph:var/store"
+    base_iri: str = DEFAULT_BASE
+    ontology_dir: Path = PACKAGE_ONTOLOGY_DIR
+    sparql_user: str | None = None
+    sparql_password: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
+        if self.store.partition(":")[0] not in {"oxigraph", "memory", "sparql"}:
+            raise ConfigError(
+                f"store {self.store!r} is not one of oxigraph:PATH, memory:, sparql:QUERY_URL[,UPDATE_URL]"
+            )
+
+
+_KEYS = {f.name for f in fields(Settings)}
+
+
+def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    unknown = set(values) - _KEYS
+    if unknown:
+        raise ConfigError(
+            f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}"
+        )
+    out = dict(values)
+    if "ontology_dir" in out:
+        out["ontology_dir"] = Path(out["ontology_dir"])
+    return out
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build the settings from defaults, the config file, the environment and ``overrides``."""
+    environ = os.environ if environ is None else environ
+    settings = Settings(ontology_dir=_default_ontology_dir())
+    name = environ.get("TIPKG_CONFIG", "tipkg.toml")
+    path = Path(name)
+    if not name:  # TIPKG_CONFIG= (empty) reads no file at all
+        pass
+    elif path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        settings = replace(settings, **_coerce(data.get("tipkg", data), str(path)))
+    elif "TIPKG_CONFIG" in environ:
+        raise ConfigError(f"TIPKG_CONFIG names {path}, which is not a file")
+    from_env = {key: environ[f"TIPKG_{key.upper()}"] for key in _KEYS if f"TIPKG_{key.upper()}" in environ}
+    settings = replace(settings, **_coerce(from_env, "environment"))
+    if overrides:
+        settings = replace(settings, **_coerce(overrides, "overrides"))
+    return settings

@@ -1,0 +1,44 @@
+"""The Flask app: ``create_app()`` is the factory (config layered as in tipkg.config)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, jsonify
+from tipkg.store import Store, open_store
+from werkzeug.exceptions import HTTPException
+
+from tipkg.config import Settings, load_settings
+from tipkg.errors import TipkgError
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, *, settings: Settings | None = None, store: Store | None = None
+) -> Flask:
+    """Build the app. ``config`` overrides settings keys (as the tests' mapping does); ``store``
+    lets a caller share an already open store (tests, the in-memory store)."""
+    settings = settings or load_settings(config)
+    app = Flask(__name__)
+    app.config["TIPKG_SETTINGS"] = settings
+    app.extensions["tipkg.store"] = store or open_store(settings)
+
+    from tipkg.webapp.health import bp as health
+
+    app.register_blueprint(health)
+
+    @app.errorhandler(TipkgError)
+    def _tipkg_error(exc: TipkgError):
+        return jsonify(error=str(exc)), 503
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return jsonify(error=exc.description, status=exc.code), exc.code or 500
+
+    return app
+
+
+def current_store() -> Store:
+    from flask import current_app
+
+    return current_app.extensions["tipkg.store"]

@@ -1,0 +1,58 @@
+"""``/healthz``: is the app up, which store does it read, how big is the graph, which build."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from tipkg import queries
+from tipkg.errors import StoreError
+
+bp = Blueprint("health", __name__)
+
+
+def _value(term):
+    if term is None:
+        return None
+    try:
+        return int(term.value) if term.datatype.value.endswith("#integer") else term.value
+    except AttributeError:
+        return term.value
+
+
+@bp.get("/healthz")
+def healthz():
+    from tipkg.webapp import current_store
+
+    settings = current_app.config["TIPKG_SETTINGS"]
+    store = current_store()
+    try:
+        triples = int(next(iter(queries.run(store, "triple-count")))["triples"].value)
+        records = list(queries.run(store, "build-record"))
+    except StoreError as exc:
+        return jsonify(status="unavailable", store=store.spec, error=str(exc)), 503
+    build = None
+    if records:
+        record = records[0]
+        params = {"build": record["build"]}
+        build = {
+            "id": record["build"].value.rsplit("/", 1)[-1],
+            "iri": record["build"].value,
+            "started": record["started"].value,
+            "ended": record["ended"].value,
+            "triples": _value(record["triples"]),
+            "inferred_triples": _value(record["inferred"]),
+            "files": [
+                {
+                    "path": r["path"].value,
+                    "sha256": r["sha256"].value,
+                    "triples": _value(r["triples"]),
+                    "graph": r["graph"].value,
+                }
+                for r in queries.run(store, "build-files", params)
+            ],
+            "tools": [r["tool"].value for r in queries.run(store, "build-tools", params)],
+        }
+    status = "ok" if triples and build else "empty"
+    return jsonify(
+        status=status, store=store.spec, base_iri=settings.base_iri, triples=triples, build=build
+    ), (200 if status == "ok" else 503)
