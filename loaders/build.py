@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from tipkg.loaders import reasoning, shacl, skolem
-from tipkg.loaders.record import BuildRecord, now
-from tipkg.loaders.sources import Source, discover, locate, parse
-from tipkg.store import Progress, Store, open_store
 
 from tipkg import queries
 from tipkg.config import Settings
 from tipkg.errors import BuildError
+from tipkg.loaders import reasoning, shacl, skolem
+from tipkg.loaders.record import BuildRecord, now
+from tipkg.loaders.sources import Source, discover, locate, parse
 from tipkg.namespaces import graph_iri, short
+from tipkg.store import Progress, Store, open_store
 
 MAX_CHECK_ROWS = 20
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from tipkg.loaders.skolem import deskolemize_term, genid_prefix
-from tipkg.store import Store
 
 from tipkg import queries
 from tipkg.errors import TipkgError
+from tipkg.loaders.skolem import deskolemize_term, genid_prefix
 from tipkg.namespaces import PREFIXES, id_prefixes
+from tipkg.store import Store
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import owlready2
 import pyoxigraph as ox
-from tipkg.loaders.sources import Source, locate
 
 from tipkg.errors import BuildError
+from tipkg.loaders.sources import Source, locate
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 import pyoxigraph as ox
-from tipkg.loaders.sources import Source
 
+from tipkg.loaders.sources import Source
 from tipkg.namespaces import PREFIXES, TIP, graph_iri
 
 _XSD = PREFIXES["xsd"]

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pyshacl
 import rdflib
 from rdflib.namespace import SH
-from tipkg.loaders.sources import Source, locate
 
 from tipkg.errors import BuildError
+from tipkg.loaders.sources import Source, locate
 from tipkg.namespaces import PREFIXES, id_prefixes
 
 MAX_REPORTED = 20

@@ -56,7 +56,7 @@ class NamedQuery:
         unknown = set(values) - set(known)
         if unknown:
             raise QueryError(
-                f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
+                f"query {self.name!r} has no parameter {', '.join(repr(u) for u in sorted(unknown))}; "
                 f"it takes: {', '.join(known) or 'none'}"
             )
         terms: dict[str, ox.NamedNode | ox.Literal] = {}

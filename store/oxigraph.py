@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from tipkg.store import Progress, QueryResult, Staging, Store
 
 from tipkg.errors import StoreError
+from tipkg.store import Progress, QueryResult, Staging, Store
 
 KEEP_BUILDS = 2  # the live build and the one before it, for a quick manual rollback
 

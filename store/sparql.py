@@ -14,11 +14,12 @@ from urllib.error import URLError
 import pyoxigraph as ox
 from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from tipkg import queries
+from tipkg.errors import StoreError
 from tipkg.store import Progress, QueryResult, Staging, Store
 
-from tipkg.errors import StoreError
-
-CHUNK = 2000  # triples per INSERT DATA request: small enough for any server's request limits
+CHUNK = 400  # triples per INSERT DATA request: Virtuoso refuses requests that compile to >10k SQL lines
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -30,6 +31,14 @@ def query_form(sparql: str) -> str:
     if not match:
         raise StoreError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
     return match.group(1).upper()
+
+
+def _brief(exc: Exception) -> str:
+    """The server's own words, without the echo of a long request that some servers add."""
+    text = " ".join(str(exc).split())
+    cut = text.find("SPARQL query:")
+    text = text[:cut] if cut > 0 else text
+    return text if len(text) < 400 else text[:400] + " ..."
 
 
 class SparqlStore(Store):
@@ -68,9 +77,7 @@ class SparqlStore(Store):
         """The project's graphs on the server, as the build record lists them."""
         if self._graphs is None:
             client = self._client()
-            client.setQuery(
-                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?build <https://w3id.org/tipkg/ontology#graph> ?g } }"
-            )
+            client.setQuery(queries.get("build-graphs").text)
             client.setReturnFormat(JSON)
             data = self._send(client)
             solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
@@ -97,7 +104,7 @@ class SparqlStore(Store):
         try:
             return client.query().response.read()
         except (SPARQLWrapperException, URLError, OSError) as exc:
-            raise StoreError(f"SPARQL server {self.query_url} failed: {exc}") from exc
+            raise StoreError(f"SPARQL server {self.query_url} failed: {_brief(exc)}") from exc
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -107,7 +114,7 @@ class SparqlStore(Store):
         try:
             client.query()
         except (SPARQLWrapperException, URLError, OSError) as exc:
-            raise StoreError(f"SPARQL update at {self.update_url} failed: {exc}") from exc
+            raise StoreError(f"SPARQL update at {self.update_url} failed: {_brief(exc)}") from exc
 
     def stage(self) -> Staging:
         return _RemoteStaging(self)

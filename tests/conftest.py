@@ -13,12 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from tipkg.loaders.build import build
-from tipkg.store import open_store
-from tipkg.webapp import create_app
 
 from tests import virtuoso
 from tipkg.config import Settings, load_settings
+from tipkg.loaders.build import build
+from tipkg.store import open_store
+from tipkg.webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from tipkg.loaders.build import build
-from tipkg.store import open_store
 
 from tests.conftest import EXAMPLES, minimal_ontology, run_cli, settings_for
 from tipkg import queries
 from tipkg.errors import BuildError
+from tipkg.loaders.build import build
+from tipkg.store import open_store
 
 EX = "https://w3id.org/tipkg/id/example/"
 TIP = "https://w3id.org/tipkg/ontology#"

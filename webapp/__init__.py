@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, jsonify
-from tipkg.store import Store, open_store
 from werkzeug.exceptions import HTTPException
 
 from tipkg.config import Settings, load_settings
 from tipkg.errors import TipkgError
+from tipkg.store import Store, open_store
 
 
 def create_app(

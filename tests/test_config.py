@@ -1,0 +1,49 @@
+"""Settings: defaults, then the file, then the environment, then explicit overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from tipkg.config import load_settings
+from tipkg.errors import ConfigError
+
+
+def test_defaults_without_file_or_environment():
+    settings = load_settings(environ={"TIPKG_CONFIG": ""})
+    assert settings.store == "oxigraph:var/store"
+    assert settings.base_iri == "https://w3id.org/tipkg/"
+    assert (settings.ontology_dir / "model" / "tipkg.ttl").is_file()
+
+
+def test_file_then_environment_then_overrides(tmp_path):
+    config = tmp_path / "tipkg.toml"
+    config.write_text('[tipkg]\nstore = "memory:"\nbase_iri = "https://example.org/kg/"\n')
+    environ = {"TIPKG_CONFIG": str(config)}
+    assert load_settings(environ=environ).store == "memory:"
+    assert load_settings(environ=environ).base_iri == "https://example.org/kg/"
+    environ["TIPKG_STORE"] = "oxigraph:/tmp/x"
+    assert load_settings(environ=environ).store == "oxigraph:/tmp/x"
+    assert load_settings({"store": "sparql:http://localhost:8890/sparql"}, environ=environ).store.startswith(
+        "sparql:"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('store = "mongo:x"', "not one of oxigraph:PATH"),
+        ("colour = 1", "unknown setting(s) colour"),
+        ("store = ", "not valid TOML"),
+        ('base_iri = "https://example.org/no-slash"', "must end with"),
+    ],
+)
+def test_bad_config_files_name_the_problem(tmp_path, content, message):
+    config = tmp_path / "tipkg.toml"
+    config.write_text(content + "\n")
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_settings(environ={"TIPKG_CONFIG": str(config)})
+
+
+def test_a_named_config_file_that_does_not_exist_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="not a file"):
+        load_settings(environ={"TIPKG_CONFIG": str(tmp_path / "missing.toml")})
