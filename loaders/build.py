@@ -8,7 +8,8 @@ Steps, each reported to ``progress`` with its time:
 4. assemble the graphs: one per source file, ``inferred`` for the reasoner's additions, ``build``
    for the build record; blank nodes skolemised;
 5. load them into a staging store and run ``queries/checks/*-violation.rq`` there;
-6. commit: the staging store replaces the live one. Any failure before this leaves it untouched.
+6. commit: the staging store replaces the live one. Any failure before this leaves it untouched;
+7. write the ontology's reference documentation (pyLODE) to ``settings.docs_dir``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from tipkg import queries
 from tipkg.config import Settings
 from tipkg.errors import BuildError
-from tipkg.loaders import reasoning, shacl, skolem
+from tipkg.loaders import docs, reasoning, shacl, skolem
 from tipkg.loaders.record import BuildRecord, now
 from tipkg.loaders.sources import Source, discover, locate, parse
 from tipkg.namespaces import graph_iri, short
@@ -64,7 +65,7 @@ def build(
     started = now()
     base = settings.base_iri
     store = store or open_store(settings)
-    steps = _Steps(6, progress)
+    steps = _Steps(7, progress)
 
     def read() -> list[Source]:
         files = discover(Path(settings.ontology_dir))
@@ -96,6 +97,7 @@ def build(
         return skolem.skolemize(quads, base)
 
     quads: list[ox.Quad] = steps.run("assemble graphs", assemble)
+    html: str = steps.run("document the model with pyLODE", lambda: docs.render(sources))
     graphs = sorted({q.graph_name.value for q in quads})
     build_id = started.strftime("%Y%m%dT%H%M%SZ")
     staging = store.stage()
@@ -111,6 +113,7 @@ def build(
     except BaseException:
         staging.discard()
         raise
+    progress(f"      reference documentation: {docs.write(html, Path(settings.docs_dir))}")
     return BuildResult(build_id, len(quads), len(inferred), len(sources), time.perf_counter() - started_clock)
 
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,9 +26,12 @@ ONTOLOGY = ROOT / "ontology"
 EXAMPLES = ONTOLOGY / "examples"
 
 
-def settings_for(store: str, ontology_dir: Path = ONTOLOGY) -> Settings:
-    """Settings that ignore the caller's environment and config file."""
-    return load_settings({"store": store, "ontology_dir": ontology_dir}, environ={"TIPKG_CONFIG": ""})
+def settings_for(store: str, ontology_dir: Path = ONTOLOGY, docs_dir: Path | None = None) -> Settings:
+    """Settings that ignore the caller's environment and config file; docs go to a temporary folder."""
+    docs = docs_dir or Path(tempfile.mkdtemp(prefix="tipkg-docs-"))
+    return load_settings(
+        {"store": store, "ontology_dir": ontology_dir, "docs_dir": docs}, environ={"TIPKG_CONFIG": ""}
+    )
 
 
 def minimal_ontology(target: Path, *extra: Path) -> Path:

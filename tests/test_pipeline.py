@@ -109,6 +109,15 @@ def test_build_record_names_files_hashes_and_tools(built_minimal):
     assert any(t.startswith("pyoxigraph ") for t in tools) and any(t.startswith("owlready2 ") for t in tools)
 
 
+def test_build_writes_reference_documentation_of_the_model(built_minimal):
+    settings, _ = built_minimal
+    html = (settings.docs_dir / "ontology.html").read_text()
+    assert "TIPKG ontology" in html
+    for term in ("element of trafficking", "sanctions regime", "overlap", "pinpoint"):
+        assert term in html
+    assert '<script src="http' not in html  # nothing fetched from a network
+
+
 def test_a_second_build_swaps_the_link_and_keeps_two_builds(tmp_path, built_minimal):
     settings, _ = built_minimal
     link = Path(settings.store.removeprefix("oxigraph:"))

@@ -7,6 +7,7 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
   ``sparql:QUERY_URL[,UPDATE_URL]``;
 - ``base_iri``: the base of every resource IRI (default ``https://w3id.org/tipkg/``);
 - ``ontology_dir``: where the Turtle sources are (default: the package's ``ontology/``);
+- ``docs_dir``: where the build writes the ontology's reference documentation (default ``var/docs``);
 - ``sparql_user`` / ``sparql_password``: HTTP credentials for a remote store, if it needs them.
 """
 
@@ -42,6 +43,7 @@ class Settings:
     store: str = "oxigraph:var/store"
     base_iri: str = DEFAULT_BASE
     ontology_dir: Path = PACKAGE_ONTOLOGY_DIR
+    docs_dir: Path = Path("var/docs")
     sparql_user: str | None = None
     sparql_password: str | None = None
 
@@ -64,8 +66,9 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
             f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}"
         )
     out = dict(values)
-    if "ontology_dir" in out:
-        out["ontology_dir"] = Path(out["ontology_dir"])
+    for key in ("ontology_dir", "docs_dir"):
+        if key in out:
+            out[key] = Path(out[key])
     return out
 
 
