@@ -91,6 +91,7 @@ class SparqlStore(Store):
         form = query_form(sparql)
         client = self._client()
         client.setQuery(sparql)
+        client.queryType = form  # SPARQLWrapper guesses from the text, comments included
         for graph in self.graphs():
             client.addParameter("default-graph-uri", graph)
             client.addParameter("named-graph-uri", graph)

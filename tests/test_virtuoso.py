@@ -24,6 +24,7 @@ PARAMS = {
     "search-labels": {"text": "slavery"},
     "resource-description": {"resource": "pr:rome-statute-art-7-2-c"},
     "checks/dangling-reference-violation": {"base": "https://w3id.org/tipkg/"},
+    "curation-gaps": {"base": "https://w3id.org/tipkg/"},
 }
 _NUMERIC = {
     f"http://www.w3.org/2001/XMLSchema#{t}"
