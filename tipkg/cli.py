@@ -144,6 +144,22 @@ def export(ctx: click.Context, fmt: str, out: str | None) -> None:
 
 
 @cli.command()
+@click.argument("file", type=click.File("r"))
+@click.pass_context
+def assess(ctx: click.Context, file) -> None:
+    """Assess the facts in FILE (JSON, or - for standard input); prints the same JSON as POST /api/assess."""
+    from tipkg.assessment import Assessor
+    from tipkg.store import open_store
+
+    try:
+        payload = json.load(file)
+    except json.JSONDecodeError as exc:
+        raise TipkgError(f"{file.name}: not valid JSON: {exc}") from exc
+    result = Assessor(open_store(_settings(ctx))).assess(payload)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)

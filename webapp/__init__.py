@@ -23,9 +23,12 @@ def create_app(
     app.config["TIPKG_SETTINGS"] = settings
     app.extensions["tipkg.store"] = store or open_store(settings)
 
+    from tipkg.webapp.api import bp as api
     from tipkg.webapp.health import bp as health
 
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # an assessment input is a few hundred bytes
     app.register_blueprint(health)
+    app.register_blueprint(api)
 
     @app.errorhandler(TipkgError)
     def _tipkg_error(exc: TipkgError):

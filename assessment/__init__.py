@@ -1,0 +1,45 @@
+"""Qualification assessment: which legal qualifications have their elements present on the facts.
+
+The qualifications, their elements and the vocabularies are data in the graph; one generic engine
+evaluates them (``engine.py``). ``Assessor`` loads the model once per build of the store and answers
+without touching the store again.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from tipkg import queries
+from tipkg.assessment import engine, facts
+from tipkg.assessment.facts import InputError
+from tipkg.assessment.model import Model, load
+from tipkg.store import Store
+
+__all__ = ["Assessor", "InputError"]
+
+
+class Assessor:
+    """Assess fact patterns against the qualification model of ``store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._cached: tuple[str, Model] | None = None
+
+    def model(self) -> Model:
+        build = next(iter(queries.run(self.store, "build-record")))["build"].value
+        cached = self._cached
+        if cached is None or cached[0] != build:
+            with self._lock:
+                if self._cached is None or self._cached[0] != build:
+                    self._cached = (build, load(self.store))
+                cached = self._cached
+        return cached[1]
+
+    def accepted_values(self) -> dict[str, list[str]]:
+        return {key: sorted(values) for key, values in self.model().vocabulary.items()}
+
+    def assess(self, payload: Any) -> dict:
+        model = self.model()
+        return engine.assess(facts.parse(payload, model), model)

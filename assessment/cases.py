@@ -1,0 +1,51 @@
+"""Worked examples as assessment inputs: a case's facts, read from the graph, in the API's shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tipkg import queries
+from tipkg.store import Store
+
+
+@dataclass
+class Case:
+    iri: str
+    label: str
+    order: int | None
+    input: dict = field(default_factory=dict)
+    attached: set[str] = field(default_factory=set)
+
+
+def load_cases(store: Store) -> dict[str, Case]:
+    """Every tip:Case with its facts as an assessment input and the qualifications its source attaches."""
+    cases: dict[str, Case] = {}
+    for row in queries.run(store, "case-facts"):
+        iri = row["case"].value
+        case = cases.setdefault(
+            iri, Case(iri, row["label"].value, int(row["order"].value) if row["order"] is not None else None)
+        )
+        key = row["key"].value if row["key"] is not None else None
+        value = row["value"].value if row["value"] is not None else None
+        payload = case.input
+        if key in {"acts", "means", "purposes", "conduct"}:
+            payload.setdefault(key, [])
+            if value is not None and value not in payload[key]:
+                payload[key].append(value)
+        elif key == "victim.age_group":
+            payload.setdefault("victim", {})["age_group"] = value
+        elif key == "victim.age":
+            payload.setdefault("victim", {})["age"] = int(value)
+        elif key == "context.armed_conflict":
+            payload.setdefault("context", {})["armed_conflict"] = value
+        elif key == "context.perpetrator":
+            payload.setdefault("context", {}).setdefault("perpetrator", value)  # the API takes one
+        elif key == "context.flag":
+            payload.setdefault("context", {})[value] = True
+    for case in cases.values():  # an age settles the age group; keep the input consistent
+        if "age" in case.input.get("victim", {}):
+            case.input["victim"].pop("age_group", None)
+    for row in queries.run(store, "case-qualifications"):
+        if row["case"].value in cases:
+            cases[row["case"].value].attached.add(row["id"].value)
+    return cases

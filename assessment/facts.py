@@ -1,0 +1,166 @@
+"""The assessment input: validated against the vocabularies in the graph and turned into facts.
+
+Each input key becomes a ``Fact`` with the concepts certainly present and, where the input leaves
+room (an age group "child" may or may not be under 15), the concepts possibly present. A key that
+is absent is unknown; an empty list is known to hold nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pycountry
+
+from tipkg.assessment.model import Model
+from tipkg.errors import TipkgError
+
+LIST_KEYS = ("acts", "means", "purposes", "conduct")
+CONTEXT_ENUMS = {"armed_conflict": "context.armed_conflict", "perpetrator": "context.perpetrator"}
+CONTEXT_FLAGS = (
+    "widespread_or_systematic_attack",
+    "intent_to_destroy_group",
+    "illegal_entry",
+    "financial_or_material_benefit",
+    "proceeds_finance_terrorism",
+)
+AGE_KEY = "victim.age_group"
+
+
+class InputError(TipkgError):
+    """The input names an unknown key or value, or a value of the wrong type (HTTP 422)."""
+
+    def __init__(self, message: str, *, field: str, accepted: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.accepted = accepted or []
+
+
+@dataclass
+class Fact:
+    certain: set[str]
+    possible: set[str]  # certain plus what the input does not exclude
+    given: list[str]  # the input values, as written, for the answer
+
+
+@dataclass
+class Facts:
+    known: dict[str, Fact]
+    country: str | None
+
+    def get(self, key: str) -> Fact | None:
+        return self.known.get(key)
+
+
+def _concept(model: Model, key: str, value: Any, field: str) -> str:
+    values = model.vocabulary.get(key, {})
+    if isinstance(value, str):
+        if value in values:
+            return values[value]
+        if value in values.values():  # the concept's IRI is accepted too
+            return value
+    accepted = sorted(values)
+    raise InputError(
+        f"{field}: unknown value {value!r}; accepted: {', '.join(accepted)}", field=field, accepted=accepted
+    )
+
+
+def parse(payload: Any, model: Model) -> Facts:
+    """Validate ``payload`` (the decoded JSON) and return its facts; raise InputError naming the problem."""
+    if not isinstance(payload, dict):
+        raise InputError("the input must be a JSON object", field="")
+    allowed = {*LIST_KEYS, "victim", "context"}
+    for key in payload:
+        if key not in allowed:
+            raise InputError(
+                f"unknown key {key!r}; accepted: {', '.join(sorted(allowed))}",
+                field=key,
+                accepted=sorted(allowed),
+            )
+    known: dict[str, Fact] = {}
+    for key in LIST_KEYS:
+        if key not in payload:
+            continue
+        values = payload[key]
+        if not isinstance(values, list):
+            raise InputError(f"{key}: expected a list of values, got {type(values).__name__}", field=key)
+        concepts = {_concept(model, key, v, f"{key}[{i}]") for i, v in enumerate(values)}
+        expanded = model.upward(concepts)
+        known[key] = Fact(expanded, expanded, [model.notation_of(c) for c in sorted(concepts)])
+
+    victim = payload.get("victim")
+    if victim is not None:
+        known_age = _victim(victim, model)
+        if known_age:
+            known[AGE_KEY] = known_age
+
+    country = None
+    context = payload.get("context")
+    if context is not None:
+        if not isinstance(context, dict):
+            raise InputError("context: expected an object", field="context")
+        accepted = sorted([*CONTEXT_ENUMS, *CONTEXT_FLAGS, "country"])
+        for name, value in context.items():
+            field = f"context.{name}"
+            if name in CONTEXT_ENUMS:
+                concept = _concept(model, CONTEXT_ENUMS[name], value, field)
+                known[CONTEXT_ENUMS[name]] = Fact({concept}, {concept}, [model.notation_of(concept)])
+            elif name in CONTEXT_FLAGS:
+                if not isinstance(value, bool):
+                    raise InputError(f"{field}: expected true or false, got {value!r}", field=field)
+                concept = model.vocabulary.get("context", {}).get(name)
+                present = {concept} if value and concept else set()
+                known[field] = Fact(present, present, [str(value).lower()])
+            elif name == "country":
+                if (
+                    not isinstance(value, str)
+                    or pycountry.countries.get(alpha_2=value.upper()) is None
+                    or len(value) != 2
+                ):
+                    raise InputError(
+                        f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code", field=field
+                    )
+                country = value.upper()
+            else:
+                raise InputError(
+                    f"unknown key {field!r}; accepted: {', '.join(accepted)}", field=field, accepted=accepted
+                )
+    return Facts(known, country)
+
+
+def _victim(victim: Any, model: Model) -> Fact | None:
+    if not isinstance(victim, dict):
+        raise InputError(
+            'victim: expected an object such as {"age": 16} or {"age_group": "child"}', field="victim"
+        )
+    for key in victim:
+        if key not in {"age", "age_group"}:
+            raise InputError(f"unknown key 'victim.{key}'; accepted: age, age_group", field=f"victim.{key}")
+    groups = model.vocabulary.get(AGE_KEY, {})
+    child, under_15, adult = groups.get("child"), groups.get("under-15"), groups.get("adult")
+    from_age = None
+    if "age" in victim:
+        age = victim["age"]
+        if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
+            raise InputError(
+                f"victim.age: expected a whole number of years from 0 to 130, got {age!r}", field="victim.age"
+            )
+        from_age = {under_15, child} if age < 15 else {child} if age < 18 else {adult}
+        certain = possible = from_age
+        given = [str(age)]
+    if "age_group" in victim:
+        concept = _concept(model, AGE_KEY, victim["age_group"], "victim.age_group")
+        certain = model.upward({concept})
+        possible = certain | ({under_15} if concept == child else set())
+        given = [model.notation_of(concept)]
+        if from_age is not None and not certain <= from_age:
+            raise InputError(
+                f"victim: age {victim['age']} contradicts age_group {victim['age_group']!r}",
+                field="victim.age_group",
+            )
+        if from_age is not None:
+            certain = possible = from_age
+            given = [str(victim["age"])]
+    if "age" not in victim and "age_group" not in victim:
+        return None
+    return Fact(set(certain), set(possible), given)
