@@ -20,6 +20,7 @@ PREFIX tip: <https://w3id.org/tipkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 LEGAL_TEXTS = ROOT.parent / "shared" / "data" / "legal-texts"
 SEEDS = ROOT.parent / "shared" / "seeds"
