@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from tipkg.config import Settings, load_settings
@@ -25,10 +25,12 @@ def create_app(
 
     from tipkg.webapp.api import bp as api
     from tipkg.webapp.health import bp as health
+    from tipkg.webapp.pages import bp as pages
 
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # an assessment input is a few hundred bytes
     app.register_blueprint(health)
     app.register_blueprint(api)
+    app.register_blueprint(pages)
 
     @app.errorhandler(TipkgError)
     def _tipkg_error(exc: TipkgError):
@@ -36,6 +38,11 @@ def create_app(
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        # Machines get JSON; people (HTML pages, browsers) get a page that offers a way on.
+        wants_html = request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+        if wants_html and not request.path.startswith(("/api/", "/healthz")):
+            page = render_template("error.html", code=exc.code, name=exc.name, description=exc.description)
+            return page, exc.code or 500
         return jsonify(error=exc.description, status=exc.code), exc.code or 500
 
     return app

@@ -1,0 +1,141 @@
+"""Pages for people: home, the assessment form, and a page for every resource IRI."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from tipkg import queries
+from tipkg.assessment.facts import CONTEXT_FLAGS, LIST_KEYS, InputError
+from tipkg.namespaces import short
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_filter("local")
+def local(iri: str) -> str:
+    """The app's own path for an IRI under the configured base; other IRIs unchanged."""
+    base = current_app.config["TIPKG_SETTINGS"].base_iri
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+def _payload(form: MultiDict) -> dict:
+    """The assessment input the form describes: a group left untouched is unknown."""
+    payload: dict = {}
+    for key in LIST_KEYS:
+        values = form.getlist(key)
+        if values or form.get(f"{key}_none"):
+            payload[key] = values
+    victim: dict = {}
+    if form.get("age"):
+        try:
+            victim["age"] = int(form["age"])
+        except ValueError:
+            raise InputError(
+                f"the age {form['age']!r} is not a whole number of years", field="victim.age"
+            ) from None
+    if form.get("age_group") and "age" not in victim:
+        victim["age_group"] = form["age_group"]
+    if victim:
+        payload["victim"] = victim
+    context: dict = {}
+    for name in ("armed_conflict", "perpetrator", "country"):
+        if form.get(name):
+            context[name] = form[name]
+    for flag in CONTEXT_FLAGS:
+        if form.get(flag) in {"true", "false"}:
+            context[flag] = form[flag] == "true"
+    if context:
+        payload["context"] = context
+    return payload
+
+
+def _variant(form: MultiDict, **changes: str) -> str:
+    args = MultiDict(form)
+    for key, value in changes.items():
+        args.setlist(key, [value] if value else [])
+    return url_for("pages.assess", **args.to_dict(flat=False))
+
+
+@bp.get("/assess")
+def assess():
+    from tipkg.webapp.api import assessor
+
+    model = assessor().model()
+    vocabulary = {
+        key: sorted(
+            ((n, model.labels.get(iri, n)) for n, iri in values.items()), key=lambda pair: pair[1].lower()
+        )
+        for key, values in model.vocabulary.items()
+    }
+    form = request.args
+    context = {
+        "form": form,
+        "vocabulary": vocabulary,
+        "vocabulary_pairs": vocabulary,
+        "result": None,
+        "error": None,
+    }
+    if form:
+        try:
+            result = assessor().assess(_payload(form))
+        except InputError as exc:
+            context["error"] = str(exc)
+            return render_template("assess.html", **context), 422
+        context["result"] = result
+        context["groups"] = {
+            s: [q for q in result["qualifications"] if q["status"] == s]
+            for s in ("present", "missing", "unknown")
+        }
+        context["whatif"] = {
+            "age": [
+                ("under 15", _variant(form, age="", age_group="under-15")),
+                ("a child", _variant(form, age="", age_group="child")),
+                ("an adult", _variant(form, age="", age_group="adult")),
+            ],
+            "conflict": [
+                ("international", _variant(form, armed_conflict="international")),
+                ("non-international", _variant(form, armed_conflict="non-international")),
+                ("absent", _variant(form, armed_conflict="none")),
+            ],
+        }
+    return render_template("assess.html", **context)
+
+
+@bp.get("/id/<path:rest>")
+def resource(rest: str):
+    base = current_app.config["TIPKG_SETTINGS"].base_iri
+    from tipkg.webapp import current_store
+
+    iri = f"{base}id/{rest}"
+    rows = list(queries.run(current_store(), "resource-description", {"resource": iri}))
+    if not rows:
+        abort(404, description=f"The graph has no resource {iri}.")
+    label, properties = iri, OrderedDict()
+    for row in rows:
+        prop = row["property"].value
+        name = row["propertyLabel"].value if row["propertyLabel"] is not None else short(prop)
+        value = row["value"]
+        if prop == "http://www.w3.org/2000/01/rdf-schema#label":
+            label = value.value
+        text = (
+            row["valueLabel"].value
+            if row["valueLabel"] is not None
+            else (short(value.value) if value.__class__.__name__ == "NamedNode" else value.value)
+        )
+        href = (
+            local(value.value)
+            if value.__class__.__name__ == "NamedNode" and value.value.startswith(base)
+            else None
+        )
+        entry = {"text": text, "href": href}
+        if entry not in properties.setdefault(name, []):
+            properties[name].append(entry)
+    return render_template("resource.html", iri=iri, label=label, properties=list(properties.items()))
