@@ -50,8 +50,11 @@ class Store(ABC):
         self.spec = spec
 
     @abstractmethod
-    def query(self, sparql: str) -> QueryResult:
-        """Run a SPARQL query over the union of the project's graphs."""
+    def query(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> QueryResult:
+        """Run a SPARQL query. Its default graph is the union of the project's graphs, unless
+        ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does)."""
 
     @abstractmethod
     def stage(self) -> Staging:

@@ -16,6 +16,17 @@ from tipkg.store import Progress, QueryResult, Staging, Store
 KEEP_BUILDS = 2  # the live build and the one before it, for a quick manual rollback
 
 
+def _run(store: ox.Store, sparql: str, default_graphs, named_graphs) -> QueryResult:
+    options: dict = {}
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return store.query(sparql, **options)
+
+
 class MemoryStore(Store):
     """Oxigraph in memory; a commit swaps the store object."""
 
@@ -23,8 +34,8 @@ class MemoryStore(Store):
         super().__init__(spec)
         self._store = ox.Store()
 
-    def query(self, sparql: str) -> QueryResult:
-        return self._store.query(sparql, use_default_graph_as_union=True)
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
+        return _run(self._store, sparql, default_graphs, named_graphs)
 
     def stage(self) -> Staging:
         return _MemoryStaging(self)
@@ -77,8 +88,8 @@ class DiskStore(Store):
                 self._opened = (target, store)
             return self._opened[1]
 
-    def query(self, sparql: str) -> QueryResult:
-        return self._current().query(sparql, use_default_graph_as_union=True)
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
+        return _run(self._current(), sparql, default_graphs, named_graphs)
 
     def stage(self) -> Staging:
         self.builds.mkdir(parents=True, exist_ok=True)

@@ -87,13 +87,14 @@ class SparqlStore(Store):
             self._graphs = graphs
         return self._graphs
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
         form = query_form(sparql)
         client = self._client()
         client.setQuery(sparql)
         client.queryType = form  # SPARQLWrapper guesses from the text, comments included
-        for graph in self.graphs():
+        for graph in default_graphs or self.graphs():
             client.addParameter("default-graph-uri", graph)
+        for graph in named_graphs or self.graphs():
             client.addParameter("named-graph-uri", graph)
         if form in {"SELECT", "ASK"}:
             client.setReturnFormat(JSON)

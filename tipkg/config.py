@@ -8,7 +8,10 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
 - ``base_iri``: the base of every resource IRI (default ``https://w3id.org/tipkg/``);
 - ``ontology_dir``: where the Turtle sources are (default: the package's ``ontology/``);
 - ``docs_dir``: where the build writes the ontology's reference documentation (default ``var/docs``);
-- ``sparql_user`` / ``sparql_password``: HTTP credentials for a remote store, if it needs them.
+- ``sparql_user`` / ``sparql_password``: HTTP credentials for a remote store, if it needs them;
+- ``sparql_timeout``: seconds a query on /sparql may run before it is stopped (default 10);
+- ``sparql_max_rows``: the most rows or triples /sparql returns for one query (default 100000);
+- ``sparql_workers``: processes that run /sparql queries on an on-disk store (default 2).
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ class Settings:
     docs_dir: Path = Path("var/docs")
     sparql_user: str | None = None
     sparql_password: str | None = None
+    sparql_timeout: float = 10.0
+    sparql_max_rows: int = 100_000
+    sparql_workers: int = 2
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
@@ -69,6 +75,14 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
     for key in ("ontology_dir", "docs_dir"):
         if key in out:
             out[key] = Path(out[key])
+    for key, kind in (("sparql_timeout", float), ("sparql_max_rows", int), ("sparql_workers", int)):
+        if key in out:
+            try:
+                out[key] = kind(out[key])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{origin}: {key} must be a number, got {out[key]!r}") from None
+            if out[key] <= 0:
+                raise ConfigError(f"{origin}: {key} must be positive, got {out[key]!r}")
     return out
 
 

@@ -25,12 +25,16 @@ def create_app(
 
     from tipkg.webapp.api import bp as api
     from tipkg.webapp.health import bp as health
+    from tipkg.webapp.linked_data import bp as linked_data
     from tipkg.webapp.pages import bp as pages
+    from tipkg.webapp.sparql import bp as sparql
 
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # an assessment input is a few hundred bytes
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # a hard ceiling; /sparql and /api set their own
     app.register_blueprint(health)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(sparql)
+    app.register_blueprint(linked_data)
 
     @app.errorhandler(TipkgError)
     def _tipkg_error(exc: TipkgError):

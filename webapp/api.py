@@ -22,8 +22,13 @@ def assessor() -> Assessor:
     return current_app.extensions["tipkg.assessor"]
 
 
+MAX_INPUT_BYTES = 64 * 1024  # an assessment input is a few hundred bytes
+
+
 @bp.post("/assess")
 def assess():
+    if (request.content_length or 0) > MAX_INPUT_BYTES:
+        return jsonify(error=f"the input is larger than {MAX_INPUT_BYTES // 1024} KiB", status=413), 413
     if not request.is_json:
         return jsonify(error="send the facts as JSON with Content-Type: application/json", status=415), 415
     try:

@@ -111,10 +111,20 @@ def assess():
 
 @bp.get("/id/<path:rest>")
 def resource(rest: str):
-    base = current_app.config["TIPKG_SETTINGS"].base_iri
+    """HTML for people, RDF for clients: by extension (.ttl, .nt, .rdf, .jsonld, .html) or Accept."""
     from tipkg.webapp import current_store
+    from tipkg.webapp.linked_data import BY_EXTENSION, resource_rdf, wanted_rdf_type
 
+    base = current_app.config["TIPKG_SETTINGS"].base_iri
+    stem, dot, extension = rest.rpartition(".")
+    if dot and (extension in BY_EXTENSION or extension == "html"):
+        rest = stem
+    else:
+        extension = None
     iri = f"{base}id/{rest}"
+    media_type = wanted_rdf_type(extension if extension != "html" else None) if extension != "html" else None
+    if media_type:
+        return resource_rdf(iri, media_type)
     rows = list(queries.run(current_store(), "resource-description", {"resource": iri}))
     if not rows:
         abort(404, description=f"The graph has no resource {iri}.")
@@ -138,4 +148,8 @@ def resource(rest: str):
         entry = {"text": text, "href": href}
         if entry not in properties.setdefault(name, []):
             properties[name].append(entry)
-    return render_template("resource.html", iri=iri, label=label, properties=list(properties.items()))
+    page = current_app.make_response(
+        render_template("resource.html", iri=iri, label=label, properties=list(properties.items()), rest=rest)
+    )
+    page.headers.add("Vary", "Accept")
+    return page

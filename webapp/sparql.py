@@ -1,0 +1,214 @@
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint.
+
+Queries by GET, by POST urlencoded and by POST ``application/sparql-query``; the dataset from
+``default-graph-uri`` / ``named-graph-uri``; results in the format the client accepts (or names with
+``format``). Updates and ``SERVICE`` are refused; a time limit and a row cap stop runaway queries.
+With no query, GET answers with a SPARQL 1.1 Service Description.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from tipkg.errors import StoreError
+from tipkg.queries import _is_keyword, _scan
+from tipkg.store.sparql import query_form
+from tipkg.webapp.sparql_runner import (
+    RDF_TYPES,
+    RESULT_TYPES,
+    Job,
+    QueryFailed,
+    QueryTimeout,
+    Runner,
+    TooManyResults,
+)
+
+bp = Blueprint("sparql", __name__)
+MAX_QUERY_BYTES = 1024 * 1024
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
+ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+}
+_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_PROLOGUE = re.compile(r"^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", re.IGNORECASE)
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def runner() -> Runner:
+    from tipkg.webapp import current_store
+
+    if "tipkg.sparql" not in current_app.extensions:
+        current_app.extensions["tipkg.sparql"] = Runner(current_app.config["TIPKG_SETTINGS"], current_store())
+    return current_app.extensions["tipkg.sparql"]
+
+
+def _error(status: int, message: str):
+    response = jsonify(error=message, status=status)
+    response.status_code = status
+    return _common_headers(response)
+
+
+def _common_headers(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.add("Vary", "Accept")
+    return response
+
+
+@bp.route("/sparql", methods=["OPTIONS"])
+def preflight():
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return _common_headers(response)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    try:
+        query, default_graphs, named_graphs = _read_request()
+        if query is None:
+            return _service_description()
+        form = _check(query)
+        media_type = _negotiate(form)
+        job = Job(query, media_type, tuple(default_graphs), tuple(named_graphs))
+        body = runner().run(job)
+    except ProtocolError as exc:
+        return _error(exc.status, str(exc))
+    except QueryTimeout as exc:
+        return _error(
+            503,
+            f"the query ran past the time limit of {exc.args[0]:g} s and was stopped; narrow it or add LIMIT",
+        )
+    except TooManyResults as exc:
+        return _error(
+            400,
+            f"the result has more than {exc.args[0]} rows or triples, the cap of this endpoint; narrow the query or add LIMIT",
+        )
+    except QueryFailed as exc:
+        return _error(400, str(exc))
+    return _common_headers(Response(body, mimetype=media_type))
+
+
+def _read_request() -> tuple[str | None, list[str], list[str]]:
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        queries = args.getlist("query")
+        params = args
+    else:
+        if (request.content_length or 0) > MAX_QUERY_BYTES:
+            raise ProtocolError(413, f"the request is larger than {MAX_QUERY_BYTES // 1024} KiB")
+        kind = request.mimetype
+        if kind == "application/sparql-update":
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        if kind == "application/x-www-form-urlencoded":
+            form = request.form
+            if "update" in form:
+                raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+            queries = form.getlist("query") + args.getlist("query")
+            params = form.copy()
+            for key in ("default-graph-uri", "named-graph-uri"):
+                for value in args.getlist(key):
+                    params.add(key, value)
+        elif kind == "application/sparql-query":
+            queries = [request.get_data(as_text=True)]
+            params = args
+        else:
+            raise ProtocolError(
+                415,
+                "send the query as application/sparql-query or as application/x-www-form-urlencoded with query=",
+            )
+        if not queries:
+            raise ProtocolError(400, "no query: send query=... or an application/sparql-query body")
+    if len(queries) > 1:
+        raise ProtocolError(400, "more than one query parameter; send one query per request")
+    return (
+        (queries[0] if queries else None),
+        params.getlist("default-graph-uri"),
+        params.getlist("named-graph-uri"),
+    )
+
+
+def _check(query: str) -> str:
+    if len(query.encode()) > MAX_QUERY_BYTES:
+        raise ProtocolError(413, f"the query is larger than {MAX_QUERY_BYTES // 1024} KiB")
+    body = query[_PROLOGUE.match(query).end() :] if _PROLOGUE.match(query) else query
+    if _UPDATE.match(body):
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    upper = query.upper()
+    for i, _char in _scan(query):
+        if upper.startswith("SERVICE", i) and _is_keyword(query, i, 7):
+            raise ProtocolError(400, "SERVICE (federated query) is disabled on this endpoint")
+    try:
+        return query_form(query)  # the full parse happens where the query runs
+    except StoreError as exc:
+        raise ProtocolError(400, f"malformed query: {exc}") from exc
+
+
+def _negotiate(form: str) -> str:
+    offered = list(RESULT_TYPES) if form in {"SELECT", "ASK"} else list(RDF_TYPES)
+    named = request.values.get("format")
+    if named:
+        media_type = FORMAT_NAMES.get(named.lower(), ALIASES.get(named, named))
+        if media_type not in offered:
+            raise ProtocolError(
+                406, f"format {named!r} is not available for {form}; use one of: {', '.join(offered)}"
+            )
+        return media_type
+    accept = request.accept_mimetypes
+    if not accept or (accept.best == "*/*" and len(list(accept.values())) == 1):
+        return offered[0]
+    for alias, target in ALIASES.items():
+        if target in offered and accept[alias] and not accept[target]:
+            return target
+    best = accept.best_match(offered)
+    if best is None:
+        raise ProtocolError(
+            406, f"none of the requested types is available for {form}; available: {', '.join(offered)}"
+        )
+    return best
+
+
+def _service_description():
+    url = url_for("sparql.endpoint", _external=True)
+    description = f"""
+@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix formats: <http://www.w3.org/ns/formats/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<{url}> a sd:Service ;
+    sd:endpoint <{url}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat formats:SPARQL_Results_JSON , formats:SPARQL_Results_XML , formats:SPARQL_Results_CSV ,
+        formats:SPARQL_Results_TSV , formats:Turtle , formats:N-Triples , formats:RDF_XML , formats:JSON-LD ;
+    dcterms:description "Read-only SPARQL 1.1 endpoint of TIPKG. The default graph is the union of the graphs of the build; SERVICE is disabled." .
+"""
+    triples = [q.triple for q in ox.parse(description.encode(), format=ox.RdfFormat.TURTLE)]
+    offered = list(RDF_TYPES)
+    media_type = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else None
+    media_type = media_type or "text/turtle"
+    body = ox.serialize(triples, format=RDF_TYPES[media_type])
+    return _common_headers(Response(body, mimetype=media_type))
