@@ -24,10 +24,15 @@ def create_app(
     app.extensions["tipkg.store"] = store or open_store(settings)
 
     from tipkg.webapp.api import bp as api
+    from tipkg.webapp.browse import bp as browse
     from tipkg.webapp.health import bp as health
+    from tipkg.webapp.instruments import bp as instruments
     from tipkg.webapp.linked_data import bp as linked_data
+    from tipkg.webapp.matrix import bp as matrix
     from tipkg.webapp.pages import bp as pages
+    from tipkg.webapp.query_page import bp as query_page
     from tipkg.webapp.sparql import bp as sparql
+    from tipkg.webapp.vendor import bp as vendor
 
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # a hard ceiling; /sparql and /api set their own
     app.register_blueprint(health)
@@ -35,6 +40,8 @@ def create_app(
     app.register_blueprint(pages)
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
+    for blueprint in (vendor, browse, matrix, instruments, query_page):
+        app.register_blueprint(blueprint)
 
     @app.errorhandler(TipkgError)
     def _tipkg_error(exc: TipkgError):
