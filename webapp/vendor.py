@@ -13,6 +13,7 @@ PACKAGES = {
     "yasgui": NODE_MODULES / "@zazuko" / "yasgui" / "build",
     "cytoscape": NODE_MODULES / "cytoscape" / "dist",
     "axe-core": NODE_MODULES / "axe-core",
+    "reveal.js": NODE_MODULES / "reveal.js" / "dist",
 }
 
 
