@@ -175,6 +175,15 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     waitress.serve(app, host=host, port=port, threads=threads, ident="tipkg")
 
 
+def _add_training() -> None:
+    from tipkg.training.cli import training
+
+    cli.add_command(training)
+
+
+_add_training()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="tipkg", standalone_mode=False)

@@ -1,0 +1,1 @@
+"""Training material generated from the graph (modules, handouts, slides, quizzes, flashcards)."""
