@@ -5,7 +5,6 @@ Errors a user can act on print one message and exit 1; usage errors exit 2 (clic
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -16,7 +15,7 @@ import pyoxigraph as ox
 
 from tipkg.config import Settings, load_settings
 from tipkg.errors import TipkgError
-from tipkg.namespaces import PREFIXES, id_prefixes
+from tipkg.namespaces import PREFIXES, id_prefixes, short
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -82,15 +81,10 @@ def query(ctx: click.Context, name: str | None, params: Sequence[str], fmt: str,
     click.echo(_render(result, fmt, settings.base_iri), nl=False)
 
 
-def _short(term, table: dict[str, str]) -> str:
+def _cell(term, base: str) -> str:
     if term is None:
         return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, namespace in table.items():
-            if term.value.startswith(namespace):
-                return f"{prefix}:{term.value[len(namespace) :]}"
-        return f"<{term.value}>"
-    return term.value
+    return short(term.value, base) if isinstance(term, ox.NamedNode) else term.value
 
 
 def _render(result, fmt: str, base: str) -> str:
@@ -106,14 +100,10 @@ def _render(result, fmt: str, base: str) -> str:
         return result.serialize(format=ox.QueryResultsFormat.JSON).decode() + "\n"
     if fmt == "csv":
         return result.serialize(format=ox.QueryResultsFormat.CSV).decode()
-    table = {**PREFIXES, **id_prefixes(base)}
     names = [v.value for v in result.variables]
-    rows = [[_short(row[n], table) for n in names] for row in result]
+    rows = [[_cell(row[n], base) for n in names] for row in result]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t") if not widths else None
-    if writer:
-        return ""
     out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for r in rows:
