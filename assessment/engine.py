@@ -100,17 +100,20 @@ def assess_qualification(q: Qualification, facts: Facts, model: Model) -> dict:
         for r in q.remarks
         if r.when is None or evaluate(model.requirements[r.when], facts, model).status == PRESENT
     ]
-    return {
-        "id": q.id,
-        "iri": q.iri,
-        "label": q.label,
-        "status": status,
-        "elements": elements,
-        "missing": [e["label"] for e in elements if e["status"] == MISSING],
-        "needed": sorted({k for e in elements for k in e.get("needed", [])}),
-        "provisions": _unique(provisions),
-        "explanation": " ".join(filter(None, [q.definition, *remarks])),
-    }
+    return _answer(
+        q,
+        status,
+        elements,
+        missing=[e["label"] for e in elements if e["status"] == MISSING],
+        needed=sorted({k for e in elements for k in e.get("needed", [])}),
+        provisions=_unique(provisions),
+        explanation=" ".join(filter(None, [q.definition, *remarks])),
+    )
+
+
+def _answer(q: Qualification, status: str, elements: list[dict], **fields) -> dict:
+    """One qualification's answer, in the contract's shape."""
+    return {"id": q.id, "iri": q.iri, "label": q.label, "status": status, "elements": elements, **fields}
 
 
 def _unique(provisions: list[dict]) -> list[dict]:
@@ -167,19 +170,17 @@ def _sanctions(q: Qualification, facts: Facts, model: Model) -> dict:
         if status == UNKNOWN
         else []
     )
-    return {
-        "id": q.id,
-        "iri": q.iri,
-        "label": q.label,
-        "status": status,
-        "elements": elements,
-        "missing": []
+    return _answer(
+        q,
+        status,
+        elements,
+        missing=[]
         if status != MISSING
         else ["a designation criterion of a regime that applies to the facts"],
-        "needed": needed,
-        "provisions": _unique([e["provisions"][0] for e in elements]),
-        "explanation": q.definition or "",
-    }
+        needed=needed,
+        provisions=_unique([e["provisions"][0] for e in elements]),
+        explanation=q.definition or "",
+    )
 
 
 def assess(facts: Facts, model: Model) -> dict:
