@@ -51,10 +51,16 @@ class Store(ABC):
 
     @abstractmethod
     def query(
-        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query. Its default graph is the union of the project's graphs, unless
-        ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does)."""
+        ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does);
+        ``base_iri`` resolves relative IRIs in the query."""
 
     @abstractmethod
     def stage(self) -> Staging:

@@ -16,8 +16,8 @@ from tipkg.store import Progress, QueryResult, Staging, Store
 KEEP_BUILDS = 2  # the live build and the one before it, for a quick manual rollback
 
 
-def _run(store: ox.Store, sparql: str, default_graphs, named_graphs) -> QueryResult:
-    options: dict = {}
+def _run(store: ox.Store, sparql: str, default_graphs, named_graphs, base_iri=None) -> QueryResult:
+    options: dict = {"base_iri": base_iri} if base_iri else {}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     else:
@@ -34,8 +34,8 @@ class MemoryStore(Store):
         super().__init__(spec)
         self._store = ox.Store()
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
-        return _run(self._store, sparql, default_graphs, named_graphs)
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None, base_iri=None) -> QueryResult:
+        return _run(self._store, sparql, default_graphs, named_graphs, base_iri)
 
     def stage(self) -> Staging:
         return _MemoryStaging(self)
@@ -88,8 +88,8 @@ class DiskStore(Store):
                 self._opened = (target, store)
             return self._opened[1]
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
-        return _run(self._current(), sparql, default_graphs, named_graphs)
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None, base_iri=None) -> QueryResult:
+        return _run(self._current(), sparql, default_graphs, named_graphs, base_iri)
 
     def stage(self) -> Staging:
         self.builds.mkdir(parents=True, exist_ok=True)

@@ -87,8 +87,10 @@ class SparqlStore(Store):
             self._graphs = graphs
         return self._graphs
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None) -> QueryResult:
+    def query(self, sparql: str, *, default_graphs=None, named_graphs=None, base_iri=None) -> QueryResult:
         form = query_form(sparql)
+        if base_iri and not re.match(r"\s*BASE\b", sparql, re.IGNORECASE):
+            sparql = f"BASE <{base_iri}>\n{sparql}"  # the protocol has no base parameter
         client = self._client()
         client.setQuery(sparql)
         client.queryType = form  # SPARQLWrapper guesses from the text, comments included

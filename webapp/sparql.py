@@ -45,6 +45,15 @@ ALIASES = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
 }
+# Names clients such as SPARQLWrapper send in format=, which mean an RDF syntax for CONSTRUCT/DESCRIBE.
+GRAPH_FORMAT_NAMES = {
+    "xml": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "json": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "n3": "text/turtle",
+    "turtle": "text/turtle",
+}
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 _PROLOGUE = re.compile(r"^\s*((BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*", re.IGNORECASE)
 
@@ -92,7 +101,8 @@ def endpoint():
             return _service_description()
         form = _check(query)
         media_type = _negotiate(form)
-        job = Job(query, media_type, tuple(default_graphs), tuple(named_graphs))
+        base = url_for("sparql.endpoint", _external=True)  # relative IRIs resolve against the endpoint
+        job = Job(query, media_type, tuple(default_graphs), tuple(named_graphs), base)
         body = runner().run(job)
     except ProtocolError as exc:
         return _error(exc.status, str(exc))
@@ -134,7 +144,13 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
                 for value in args.getlist(key):
                     params.add(key, value)
         elif kind == "application/sparql-query":
-            queries = [request.get_data(as_text=True)]
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in {"utf-8", "utf8"}:
+                raise ProtocolError(400, f"an application/sparql-query body must be UTF-8, not {charset}")
+            try:
+                queries = [request.get_data().decode("utf-8")]
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "the query is not valid UTF-8") from None
             params = args
         else:
             raise ProtocolError(
@@ -172,7 +188,9 @@ def _negotiate(form: str) -> str:
     offered = list(RESULT_TYPES) if form in {"SELECT", "ASK"} else list(RDF_TYPES)
     named = request.values.get("format")
     if named:
-        media_type = FORMAT_NAMES.get(named.lower(), ALIASES.get(named, named))
+        key = named.lower()
+        graph_names = GRAPH_FORMAT_NAMES if form in {"CONSTRUCT", "DESCRIBE"} else {}
+        media_type = graph_names.get(key) or FORMAT_NAMES.get(key) or ALIASES.get(named, named)
         if media_type not in offered:
             raise ProtocolError(
                 406, f"format {named!r} is not available for {form}; use one of: {', '.join(offered)}"

@@ -23,6 +23,8 @@ import pyoxigraph as ox
 from tipkg.config import Settings
 from tipkg.store import Store, open_store
 
+STARTUP_TIMEOUT = 120  # seconds for a worker to import and open the store, on a busy machine
+
 
 class QueryTimeout(Exception):
     pass
@@ -42,6 +44,7 @@ class Job:
     media_type: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
 
 
 RDF_TYPES = {
@@ -65,6 +68,7 @@ def execute(store: Store, job: Job, max_rows: int) -> bytes:
             job.query,
             default_graphs=list(job.default_graphs) or None,
             named_graphs=list(job.named_graphs) or None,
+            base_iri=job.base_iri,
         )
         if isinstance(result, ox.QueryBoolean):
             return write_boolean(bool(result), job.media_type)
@@ -158,6 +162,12 @@ def write_boolean(value: bool, media_type: str) -> bytes:
 
 def _worker(settings: Settings, connection) -> None:
     store = open_store(settings)
+    try:
+        store.query("ASK {}")  # open the store now, so that no query's time limit pays for it
+        connection.send(("ready", None))
+    except Exception as exc:
+        connection.send(("failed", f"the store cannot be opened: {exc}"))
+        return
     while True:
         job = connection.recv()
         if job is None:
@@ -185,10 +195,18 @@ class Runner:
         self._started = 0
 
     def _spawn(self):
+        """Start a worker and wait until it has opened the store (not counted in any time limit)."""
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker, args=(self.settings, child), daemon=True)
         process.start()
         child.close()
+        if not parent.poll(STARTUP_TIMEOUT):
+            process.kill()
+            raise QueryFailed(f"a query worker did not start within {STARTUP_TIMEOUT} s")
+        status, message = parent.recv()
+        if status != "ready":
+            process.join(5)
+            raise QueryFailed(message)
         return process, parent
 
     def _take(self):

@@ -1,0 +1,196 @@
+"""/sparql's time limit and row cap, each on a `tipkg serve` process of its own over the curated graph.
+
+A runaway query (a three-way cross join of the ~17,000 triples, counted) must be stopped with 503 soon
+after the limit, must not hold up cheap queries sent meanwhile, and must leave the server answering.
+A result over the row cap is a 400 that names the cap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+from tests.sparql_fixtures import Response, request, start_server
+
+TIME_LIMIT = 2  # seconds, TIPKG_SPARQL_TIMEOUT
+MAX_ROWS = 10  # TIPKG_SPARQL_MAX_ROWS
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CHEAP = "ASK { <https://w3id.org/tipkg/id/act/recruitment> a <https://w3id.org/tipkg/ontology#Act> }"
+ACTS = (
+    "SELECT ?l WHERE { ?a a <https://w3id.org/tipkg/ontology#Act> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+)
+
+
+def warm_up(url: str, concurrent: int = 2, rounds: int = 6) -> None:
+    """Have the server answer a few cheap queries at once, as a server in use has, so that whatever it
+    starts on demand (threads, worker processes) is started and the timings below measure queries, not
+    start-up on a machine that may be busy. A round may see 503s if the server counts that start-up
+    against the limit (test_cheap_queries_are_answered_under_a_short_limit catches that); it must settle
+    within a few rounds."""
+    statuses: list[list[int]] = []
+    for _ in range(rounds):
+        answers: list[Response] = []
+
+        def ask(answers: list[Response] = answers) -> None:
+            answers.append(get(url, CHEAP, timeout=60))
+
+        threads = [threading.Thread(target=ask, daemon=True) for _ in range(concurrent)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=70)
+        statuses.append([a.status for a in answers])
+        if len(answers) == concurrent and all(a.status == 200 for a in answers):
+            return
+    raise AssertionError(f"cheap queries were not all answered in {rounds} rounds: {statuses}")
+
+
+@pytest.fixture(scope="module")
+def timed_server(built, tmp_path_factory):
+    server = start_server(
+        built.store, tmp_path_factory.mktemp("sparql-timeout"), {"TIPKG_SPARQL_TIMEOUT": str(TIME_LIMIT)}
+    )
+    try:
+        warm_up(server.url)
+    except BaseException:
+        server.stop()
+        raise
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def capped_server(built, tmp_path_factory):
+    server = start_server(
+        built.store, tmp_path_factory.mktemp("sparql-rows"), {"TIPKG_SPARQL_MAX_ROWS": str(MAX_ROWS)}
+    )
+    yield server
+    server.stop()
+
+
+def get(url: str, query: str, timeout: float = 30) -> Response:
+    return request(
+        url,
+        "GET",
+        "/sparql?" + urllib.parse.urlencode({"query": query}),
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=timeout,
+    )
+
+
+def error_of(response: Response, status: int) -> str:
+    assert response.status == status, response.describe()
+    assert response.content_type == "application/json", response.describe()
+    data = json.loads(response.body)
+    assert data["status"] == status, data
+    return data["error"]
+
+
+def test_runaway_query_is_stopped_and_does_not_block_others(timed_server):
+    runaway: dict = {}
+
+    def run_away() -> None:
+        started = time.monotonic()
+        try:
+            runaway["response"] = get(timed_server.url, RUNAWAY, timeout=TIME_LIMIT + 30)
+        except Exception as exc:  # reported below, on the test's thread
+            runaway["error"] = exc
+        runaway["elapsed"] = time.monotonic() - started
+        runaway["ended"] = time.monotonic()
+
+    thread = threading.Thread(target=run_away, daemon=True)
+    thread.start()
+    time.sleep(0.5)  # let the runaway get going
+
+    cheap: list[tuple[float, Response, float]] = []
+
+    def ask_cheaply() -> None:
+        for query in (CHEAP, ACTS, CHEAP):
+            started = time.monotonic()
+            response = get(timed_server.url, query, timeout=10)
+            cheap.append((time.monotonic() - started, response, time.monotonic()))
+
+    other = threading.Thread(target=ask_cheaply, daemon=True)
+    other.start()
+    other.join(timeout=15)
+    assert not other.is_alive(), "cheap queries got no answer within 15 s while the runaway ran"
+    thread.join(timeout=TIME_LIMIT + 35)
+    assert not thread.is_alive(), "the runaway query got no answer"
+    assert "error" not in runaway, (
+        f"the runaway request failed: {runaway.get('error')!r}\n{timed_server.output()}"
+    )
+
+    assert len(cheap) == 3
+    for elapsed, response, _ in cheap:
+        assert response.status == 200, response.describe()
+        assert elapsed < 1.0, f"a cheap query took {elapsed:.2f} s while the runaway ran"
+    assert json.loads(cheap[0][1].body)["boolean"] is True
+    assert len(json.loads(cheap[1][1].body)["results"]["bindings"]) == 5
+    last_cheap_answer = cheap[-1][2]
+    assert last_cheap_answer < runaway["ended"], (
+        "the cheap queries were answered only after the runaway ended"
+    )
+
+    message = error_of(runaway["response"], 503)
+    assert re.search(r"time|timed? ?out", message, re.IGNORECASE), message
+    assert re.search(rf"\b{TIME_LIMIT}(\.0+)?\s*(s\b|sec)", message), (
+        f"the limit ({TIME_LIMIT} s) in {message!r}"
+    )
+    assert TIME_LIMIT - 0.5 <= runaway["elapsed"] <= TIME_LIMIT + 4, (
+        f"the runaway was stopped after {runaway['elapsed']:.2f} s (limit {TIME_LIMIT} s)"
+    )
+
+    # Afterwards the server still answers, promptly, and is still the same process.
+    started = time.monotonic()
+    after = get(timed_server.url, ACTS, timeout=10)
+    assert after.status == 200, after.describe()
+    assert len(json.loads(after.body)["results"]["bindings"]) == 5
+    assert time.monotonic() - started < 2.0
+    assert timed_server.alive(), timed_server.output()
+
+
+def test_a_second_runaway_is_stopped_too(timed_server):
+    """The limit is not a one-off: the next runaway is stopped the same way."""
+    started = time.monotonic()
+    response = get(timed_server.url, RUNAWAY, timeout=TIME_LIMIT + 30)
+    elapsed = time.monotonic() - started
+    error_of(response, 503)
+    assert elapsed <= TIME_LIMIT + 4, f"stopped after {elapsed:.2f} s"
+    assert get(timed_server.url, CHEAP, timeout=10).status == 200
+
+
+def test_result_over_the_row_cap_is_400_naming_the_cap(capped_server):
+    message = error_of(get(capped_server.url, "SELECT * WHERE { ?s ?p ?o }"), 400)
+    assert re.search(rf"\b{MAX_ROWS}\b", message), f"the cap ({MAX_ROWS}) in {message!r}"
+    over = error_of(get(capped_server.url, f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {MAX_ROWS + 1}"), 400)
+    assert re.search(rf"\b{MAX_ROWS}\b", over), over
+
+
+@pytest.mark.parametrize("limit", [5, MAX_ROWS])
+def test_result_within_the_row_cap_is_answered(capped_server, limit):
+    response = get(capped_server.url, f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit}")
+    assert response.status == 200, response.describe()
+    assert len(json.loads(response.body)["results"]["bindings"]) == limit
+
+
+SHORT_LIMIT = 0.5  # seconds: shorter than it takes to start a Python process and open the store
+
+
+def test_cheap_queries_are_answered_under_a_short_limit(built, tmp_path):
+    """The limit is on the query, not on whatever the server starts to run it: right after start-up, with
+    a limit of half a second, cheap queries (each a few milliseconds) get 200, one after the other."""
+    server = start_server(built.store, tmp_path, {"TIPKG_SPARQL_TIMEOUT": str(SHORT_LIMIT)})
+    try:
+        answers = []
+        for _ in range(4):
+            answers.append(get(server.url, CHEAP, timeout=30))
+            time.sleep(0.3)
+        assert [a.status for a in answers] == [200] * 4, [a.describe() for a in answers]
+    finally:
+        server.stop()
