@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from tipkg import queries
 from tipkg.assessment.facts import CONTEXT_FLAGS, LIST_KEYS, InputError
-from tipkg.namespaces import short
 
 bp = Blueprint("pages", __name__)
 
@@ -112,7 +108,6 @@ def assess():
 @bp.get("/id/<path:rest>")
 def resource(rest: str):
     """HTML for people, RDF for clients: by extension (.ttl, .nt, .rdf, .jsonld, .html) or Accept."""
-    from tipkg.webapp import current_store
     from tipkg.webapp.linked_data import BY_EXTENSION, resource_rdf, wanted_rdf_type
 
     base = current_app.config["TIPKG_SETTINGS"].base_iri
@@ -125,31 +120,11 @@ def resource(rest: str):
     media_type = wanted_rdf_type(extension if extension != "html" else None) if extension != "html" else None
     if media_type:
         return resource_rdf(iri, media_type)
-    rows = list(queries.run(current_store(), "resource-description", {"resource": iri}))
-    if not rows:
+    from tipkg.webapp.instruments import resource_context
+
+    context = resource_context(iri, rest)
+    if context is None:
         abort(404, description=f"The graph has no resource {iri}.")
-    label, properties = iri, OrderedDict()
-    for row in rows:
-        prop = row["property"].value
-        name = row["propertyLabel"].value if row["propertyLabel"] is not None else short(prop)
-        value = row["value"]
-        if prop == "http://www.w3.org/2000/01/rdf-schema#label":
-            label = value.value
-        text = (
-            row["valueLabel"].value
-            if row["valueLabel"] is not None
-            else (short(value.value) if value.__class__.__name__ == "NamedNode" else value.value)
-        )
-        href = (
-            local(value.value)
-            if value.__class__.__name__ == "NamedNode" and value.value.startswith(base)
-            else None
-        )
-        entry = {"text": text, "href": href}
-        if entry not in properties.setdefault(name, []):
-            properties[name].append(entry)
-    page = current_app.make_response(
-        render_template("resource.html", iri=iri, label=label, properties=list(properties.items()), rest=rest)
-    )
+    page = current_app.make_response(render_template("resource.html", **context))
     page.headers.add("Vary", "Accept")
     return page
