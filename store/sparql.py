@@ -25,8 +25,8 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 def query_form(sparql: str) -> str:
     """The query form (SELECT, ASK, CONSTRUCT or DESCRIBE) of a query, ignoring its prologue."""
-    body = re.sub(r"#[^\n]*", "", sparql)
-    body = re.sub(r"<[^<>\s]*>", "<>", body)
+    body = re.sub(r"<[^<>\s]*>", "<>", sparql)  # IRIs first: they may contain '#'
+    body = re.sub(r"#[^\n]*", "", body)
     match = _FORM.search(body)
     if not match:
         raise StoreError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")

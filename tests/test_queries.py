@@ -102,3 +102,10 @@ def test_optional_parameter_may_be_left_out(store):
     one = list(queries.run(store, "overlaps", {"conduct": "purpose:sexual-slavery"}))
     assert everything and one and len(one) < len(everything)
     assert {r["conduct"].value for r in one} == {"https://w3id.org/tipkg/id/purpose/sexual-slavery"}
+
+
+def test_query_form_sees_past_iris_with_hashes_and_comments():
+    from tipkg.store.sparql import query_form
+
+    assert query_form("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?x WHERE {}") == "SELECT"
+    assert query_form("# ASK describes nothing\nCONSTRUCT {} WHERE {}") == "CONSTRUCT"

@@ -59,9 +59,12 @@ def normalise(term):
     if datatype in _NUMERIC:
         return ("number", Decimal(term.value))
     if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
-        return ("boolean", term.value in {"true", "1"})
+        # Virtuoso returns the value of a boolean expression (BIND(EXISTS ...)) as an integer 0/1.
+        return ("number", Decimal(1 if term.value in {"true", "1"} else 0))
     if datatype == "http://www.w3.org/2001/XMLSchema#dateTime":
         return ("dateTime", dt.datetime.fromisoformat(term.value.replace("Z", "+00:00")))
+    if term.value == "" and datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return None  # GROUP_CONCAT over nothing: "" on Virtuoso, unbound on Oxigraph
     return ("literal", term.value, (term.language or "").lower(), datatype if not term.language else None)
 
 

@@ -185,7 +185,7 @@ def resource_context(iri: str, rest: str) -> dict | None:
         is_iri = isinstance(value, ox.NamedNode)
         if prop == RDF_TYPE:
             types.add(value.value)
-            if _text(row["mostSpecific"]) == "true" and row["valueLabel"] is not None:
+            if _truthy(row["mostSpecific"]) and row["valueLabel"] is not None:
                 kinds.append(row["valueLabel"].value)
             continue
         if prop == RDFS_LABEL:
@@ -297,6 +297,11 @@ def _source(row) -> dict:
     return {"text": value.value, "href": None, "title": None}
 
 
+def _truthy(term) -> bool:
+    """A boolean from a query: Oxigraph answers true/false, Virtuoso 1/0."""
+    return term is not None and term.value in {"true", "1"}
+
+
 def _overlaps(iri: str) -> list[dict]:
     found: OrderedDict[str, dict] = OrderedDict()
     for row in queries.run(_store(), "resource-overlaps", {"resource": iri}):
@@ -320,11 +325,11 @@ def _overlaps(iri: str) -> list[dict]:
             }
         if row["role"].value not in overlap["roles"]:
             overlap["roles"].append(row["role"].value)
-        if row["member"] is not None:
+        if row["member"] is not None and row["member"].value != iri:
             member = _entry(
                 row["member"].value,
                 _text(row["memberLabel"]),
-                element=_text(row["memberIsElement"]) == "true",
+                element=_truthy(row["memberIsElement"]),
             )
             bucket = overlap["conduct"] if row["memberRole"].value == "conduct" else overlap["provisions"]
             if member not in bucket:
