@@ -121,3 +121,31 @@ def test_bad_input_and_unknown_iris_give_helpful_pages(page):
     assert response.status == 404
     assert page.get_by_role("link", name="Assess facts").first.is_visible()
     shot(page, "not-found")
+
+
+AXE_RULES = "['wcag2a', 'wcag2aa']"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assess",
+        "/assess?acts=recruitment&means_none=1&purposes=use-in-armed-conflict&age=14&armed_conflict=non-international",
+        "/assess?age=ten",
+        "/id/no-such-kind/nothing",
+        "/id/overlap/sexual-slavery-crsv",
+        "/id/case/table-1-row-2",
+        "/id/qualification/trafficking-in-persons",
+        "/id/regime/mali",
+    ],
+)
+def test_assessment_error_and_other_pages_pass_axe(page, path):
+    """axe-core, served from the app's own npm packages, finds no WCAG 2 A/AA violation."""
+    page.goto(path)
+    page.add_script_tag(url="/vendor/axe-core/axe.min.js")
+    violations = page.evaluate(
+        f"""async () => (await axe.run(document, {{runOnly: {AXE_RULES}}})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
+    )
+    assert violations == [], (path, violations)
