@@ -157,6 +157,7 @@ def load(store: Store) -> Model:
         # A provision that applies only on a condition is not also a general legal basis.
         conditional = {c.provision.iri for c in q.conditionals}
         q.provisions = [p for p in q.provisions if p.iri not in conditional]
+        q.conditionals.sort(key=lambda c: c.provision.citation)  # the same order on every store
         q.requirements.sort(key=lambda iri: (requirements[iri].order, iri))
         q.provisions.sort(key=lambda p: p.citation)
         q.remarks.sort(key=lambda r: (r.when is not None, r.text))

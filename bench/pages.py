@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings({"store": f"oxigraph:{tmp}/store", "docs_dir": f"{tmp}/docs"}, environ={"TIPKG_CONFIG": ""})
+        settings = load_settings(
+            {"store": f"oxigraph:{tmp}/store", "docs_dir": f"{tmp}/docs"}, environ={"TIPKG_CONFIG": ""}
+        )
         build(settings)
         client = create_app(settings=settings).test_client()
         for name, path in PAGES.items():
@@ -72,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
             rows.append((name, path, statistics.median(times), p95))
             print(f"{name:32} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms")
     table = "\n".join(
-        f"| {name} | `{path}` | {p50:.1f} ms | {p95:.1f} ms | {'yes' if p95 < 50 else 'no'} |" for name, path, p50, p95 in rows
+        f"| {name} | `{path}` | {p50:.1f} ms | {p95:.1f} ms | {'yes' if p95 < 50 else 'no'} |"
+        for name, path, p50, p95 in rows
     )
     body = f"""Machine: {describe()}. Run on {time.strftime("%Y-%m-%d")} with `python -m bench.pages --requests {args.requests}`.
 Server time per page kind through the Flask app in process, after warm-up; target p95 under 50 ms.
