@@ -36,6 +36,8 @@ SAMPLES = {
 
 def params_for(name: str) -> dict:
     return {p.name: SAMPLES[p.name] for p in queries.get(name).params if p.name != "build"}
+
+
 _NUMERIC = {
     f"http://www.w3.org/2001/XMLSchema#{t}"
     for t in ("integer", "int", "long", "decimal", "double", "float", "short")
