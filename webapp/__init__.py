@@ -32,6 +32,7 @@ def create_app(
     from tipkg.webapp.pages import bp as pages
     from tipkg.webapp.query_page import bp as query_page
     from tipkg.webapp.sparql import bp as sparql
+    from tipkg.webapp.training_page import bp as training_page
     from tipkg.webapp.vendor import bp as vendor
 
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # a hard ceiling; /sparql and /api set their own
@@ -40,7 +41,7 @@ def create_app(
     app.register_blueprint(pages)
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
-    for blueprint in (vendor, browse, matrix, instruments, query_page):
+    for blueprint in (vendor, browse, matrix, instruments, query_page, training_page):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(TipkgError)
