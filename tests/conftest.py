@@ -125,3 +125,30 @@ def virtuoso_server(tmp_path_factory):
     server = virtuoso.start(tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright. Skips when absent, unless CI requires it."""
+    from tests.browser import CHROMIUM_FLAGS
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        reason = "Debian's chromium is not installed; `./run test` installs it"
+        if os.environ.get("TIPKG_REQUIRE_CHROMIUM"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser context on the real server, for one test."""
+    context = browser.new_context(base_url=server)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -4,29 +4,13 @@ against a real ``tipkg serve`` process."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
+from tests.browser import shot
 
-from tests.conftest import ROOT
-
-SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 HTML = {"Accept": "text/html"}
 
 
@@ -386,37 +370,6 @@ def test_search_index_is_cached_per_build(client, app):
 # ---------------------------------------------------------------------------------------------
 # In a real browser
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        reason = "Debian's chromium is not installed; `./run test` installs it"
-        if os.environ.get("TIPKG_REQUIRE_CHROMIUM"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(base_url=server)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def shot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def test_journey_search_sexual_slavery_to_the_rome_statute(page):

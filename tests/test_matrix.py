@@ -5,28 +5,14 @@ headless Chromium (Debian's) against a real ``tipkg serve`` process."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.browser import shot
 
-SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 HTML = {"Accept": "text/html"}
 CHILD_RECRUITMENT_WAR_CRIME = "cell-purpose-use-of-children-by-armed-or-terrorist-groups--war-crimes"
 IAC = "art. 8(2)(b)(xxvi)"
@@ -315,35 +301,12 @@ def test_the_sanctions_page_lists_ten_regimes_with_their_criteria(client):
 # --- In a real browser ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        reason = "Debian's chromium is not installed; `./run test` installs it"
-        if os.environ.get("TIPKG_REQUIRE_CHROMIUM"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(base_url=server, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     yield page
     context.close()
-
-
-def shot(page, name: str, full_page: bool = True) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def test_switch_the_victim_filter_and_see_the_war_crime_cell_change(page):

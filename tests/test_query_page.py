@@ -5,27 +5,13 @@ host refused and recorded."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.browser import shot
 from tipkg import queries
 
-SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ACTS = {"Recruitment", "Transportation", "Transfer", "Harbouring", "Receipt"}
 
 
@@ -124,21 +110,6 @@ def test_the_page_renders_fast(client):
 # --- in a real browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        reason = "Debian's chromium is not installed; `./run test` installs it"
-        if os.environ.get("TIPKG_REQUIRE_CHROMIUM"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 class Offsite(list):
     """Requests to anywhere but the app, each refused before it leaves the browser."""
 
@@ -168,14 +139,6 @@ def guarded(browser, server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page, offsite, errors
     context.close()
-
-
-def shot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def editor_text(page) -> str:

@@ -4,28 +4,14 @@ real curated graph, and journeys in a real headless Chromium (Debian's) against 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.browser import shot
 
-SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ROME_7_2_C = "/id/provision/rome-statute-art-7-2-c"
 FULL_CITATION = "Rome Statute of the International Criminal Court, art. 7(2)(c)"
 
@@ -230,35 +216,12 @@ def test_every_kind_of_resource_has_a_page(client, path):
 # --- In a real browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        reason = "Debian's chromium is not installed; `./run test` installs it"
-        if os.environ.get("TIPKG_REQUIRE_CHROMIUM"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(base_url=server, permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     yield page
     context.close()
-
-
-def shot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000
-    return path
 
 
 def wait_for_graph(page) -> int:

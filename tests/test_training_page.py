@@ -7,8 +7,6 @@ import io
 import zipfile
 from pathlib import Path
 
-from tests.test_pages import browser, page  # noqa: F401 - the Chromium fixtures
-
 
 def test_training_page_lists_every_module_with_every_format(client):
     answer = client.get("/training")
@@ -37,7 +35,7 @@ def test_unknown_module_format_or_seed_are_refused(client):
     assert client.get("/training/download?module=crsv&format=csv&seed=x").status_code == 400
 
 
-def test_pick_and_download_in_the_browser(page):  # noqa: F811 - pytest fixture
+def test_pick_and_download_in_the_browser(page):
     page.goto("/training")
     page.get_by_label("Module").select_option("trafficking-vs-smuggling")
     page.get_by_label("Format").select_option("markdown")

@@ -1,0 +1,28 @@
+"""Shared by the tests that drive Debian's Chromium with Playwright: launch flags and screenshots.
+The `browser` and `page` fixtures are in conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCREENSHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
+# Without the background-networking flags Chromium tries to reach the network at every start.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def shot(page, name: str, full_page: bool = True) -> Path:
+    """Write a screenshot for people to look at, and check that it is not blank."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 10_000
+    return path
