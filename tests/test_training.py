@@ -123,35 +123,29 @@ def test_pdf_pages_render_and_are_not_blank(material, tmp_path):
 
 
 @needs_chromium
-def test_reveal_slides_render_offline_in_chromium(material):
-    playwright_api = pytest.importorskip("playwright.sync_api")
+def test_reveal_slides_render_offline_in_chromium(material, browser):
+    # The shared Chromium (conftest.py); a second Playwright would clash with its event loop.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            for name in material[0]:
-                slides = path_of(material, name, "slides")
-                assert (slides.parent / "reveal" / "reveal.js").is_file()
-                page.goto(slides.as_uri() + "#/1")
-                page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-                assert page.evaluate("Reveal.getTotalSlides()") > 5
-                assert (
-                    page.locator(".slides section.present h2").first.text_content() == "Learning objectives"
-                )
-                shot = SCREENSHOTS / f"training-{name}-slides.png"
-                page.screenshot(path=str(shot))
-                assert shot.stat().st_size > 10_000
-            assert all(u.startswith("file:") for u in requests), [
-                u for u in requests if not u.startswith("file:")
-            ]
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for name in material[0]:
+            slides = path_of(material, name, "slides")
+            assert (slides.parent / "reveal" / "reveal.js").is_file()
+            page.goto(slides.as_uri() + "#/1")
+            page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+            assert page.evaluate("Reveal.getTotalSlides()") > 5
+            assert page.locator(".slides section.present h2").first.text_content() == "Learning objectives"
+            shot = SCREENSHOTS / f"training-{name}-slides.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 10_000
+        assert all(u.startswith("file:") for u in requests), [
+            u for u in requests if not u.startswith("file:")
+        ]
+    finally:
+        context.close()
 
 
 @needs_chromium
