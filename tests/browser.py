@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tipkg.training.render import CHROMIUM_FLAGS as _FLAGS
+
 SCREENSHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
-# Without the background-networking flags Chromium tries to reach the network at every start.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# The project's one list of Chromium flags (without the background-networking ones Chromium tries to
+# reach the network at every start); the PDF-only flag does not matter to Playwright.
+CHROMIUM_FLAGS = list(_FLAGS)
 
 
 def shot(page, name: str, full_page: bool = True) -> Path:
