@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from tipkg.config import Settings, load_settings
 from tipkg.errors import TipkgError
 from tipkg.store import Store, open_store
+from tipkg.webapp.cache import BuildCache
 
 
 def create_app(
@@ -22,6 +23,7 @@ def create_app(
     app = Flask(__name__)
     app.config["TIPKG_SETTINGS"] = settings
     app.extensions["tipkg.store"] = store or open_store(settings)
+    app.extensions["tipkg.per_build"] = BuildCache()
 
     from tipkg.webapp.api import bp as api
     from tipkg.webapp.browse import bp as browse

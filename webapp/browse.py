@@ -3,7 +3,7 @@ atrocity crimes, the glossary, the indicators checklist and the worked examples.
 
 Every page runs named queries (``browse-*``, ``search-*``) and groups their rows; nothing here
 walks the graph. Search ranks the rows of ``search-text`` against a label index built once per
-build (``search-label-index``, cached by the id ``build-record`` gives) and falls back to fuzzy
+build (``search-label-index``, kept by ``tipkg.webapp.cache``) and falls back to fuzzy
 matching over that index when the phrase is not found.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import threading
 import unicodedata
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from markupsafe import Markup, escape
 from tipkg import queries
 from tipkg.assessment.cases import load_cases
 from tipkg.assessment.facts import CONTEXT_FLAGS, LIST_KEYS
+from tipkg.webapp import cache
 
 bp = Blueprint("browse", __name__)
 
@@ -117,8 +117,6 @@ class LabelIndex:
     names: dict[str, list[str]]  # IRI -> its label and alternative labels, normalised
 
 
-_INDEX: dict[str, LabelIndex] = {}
-_INDEX_LOCK = threading.Lock()
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -133,22 +131,9 @@ def _grams(text: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-_PAGES: dict[tuple[str, str, str], object] = {}
-
-
 def per_build(name: str, make):
-    """``make()``'s value, computed once per build (and base IRI): list pages change only with a build."""
-    key = (_build_id(), _base(), name)
-    try:
-        return _PAGES[key]
-    except KeyError:
-        pass
-    value = make()
-    with _INDEX_LOCK:
-        for old in [k for k in _PAGES if k[0] != key[0]]:
-            _PAGES.pop(old, None)
-        _PAGES[key] = value
-    return value
+    """``make()``'s value, computed once per build: list pages change only with a build."""
+    return cache.per_build(f"browse:{name}", None, make)
 
 
 def _kind(type_iri: str) -> str:
@@ -158,24 +143,11 @@ def _kind(type_iri: str) -> str:
     return type_iri.rsplit("/", 1)[-1]
 
 
-def _build_id() -> str:
-    rows = _run("build-record")
-    return rows[0]["build"] if rows else "unbuilt"
-
-
 def label_index() -> LabelIndex:
-    """The label index of the build being served, built on first use and kept per build id."""
-    build = _build_id()
-    index = _INDEX.get(build)
-    if index is not None:
-        return index
-    with _INDEX_LOCK:
-        index = _INDEX.get(build)
-        if index is None:
-            index = _make_index(build, _run("search-label-index"))
-            _INDEX.clear()  # keep only the build being served
-            _INDEX[build] = index
-    return index
+    """The label index of the build being served, built on first use and kept per build."""
+    return cache.per_build(
+        "browse:label-index", None, lambda: _make_index(cache.build_id(), _run("search-label-index"))
+    )
 
 
 def _make_index(build: str, rows: list[dict]) -> LabelIndex:

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template
 
 from tipkg import queries
 from tipkg.namespaces import short
+from tipkg.webapp.cache import per_build
 
 bp = Blueprint("instruments", __name__)
 
@@ -378,6 +379,16 @@ def _node(entry: dict, ring: int) -> dict:
 
 def _instrument(iri: str, relation_props: dict[str, list[dict]]) -> dict:
     """An instrument's table of contents, what relies on each provision, and related instruments."""
+    toc, count = per_build("instrument-toc", iri, lambda: _toc(iri))
+    related = [
+        (words, relation_props[prop]) for prop, words in INSTRUMENT_RELATIONS if relation_props.get(prop)
+    ]
+    return {"toc": toc, "count": count, "related": related}
+
+
+def _toc(iri: str) -> tuple[list[dict], int]:
+    """The provisions of an instrument as a tree, each with what relies on it by kind (two queries,
+    whatever the number of provisions), and how many provisions there are."""
     store = _store()
     rows = list(queries.run(store, "instrument-provisions", {"instrument": iri}))
     uses: dict[str, Counter] = defaultdict(Counter)
@@ -408,10 +419,7 @@ def _instrument(iri: str, relation_props: dict[str, list[dict]]) -> dict:
                 item["children"] = tree(item["iri"], depth + 1)
         return items
 
-    related = [
-        (words, relation_props[prop]) for prop, words in INSTRUMENT_RELATIONS if relation_props.get(prop)
-    ]
-    return {"toc": tree(iri), "count": len(rows), "related": related}
+    return tree(iri), len(rows)
 
 
 @bp.get("/instruments")

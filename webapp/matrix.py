@@ -1,21 +1,20 @@
 """The overlap pages: the overlap matrix (/matrix), comparisons (/compare) and sanctions (/sanctions).
 
 Each page runs one named query and shapes its rows in Python. Query results change only when the
-graph is rebuilt, so they are kept per build (the build record's id, a cheap lookup, is the key):
-the matrix's filters then cost no query at all.
+graph is rebuilt, so they are kept per build (``tipkg.webapp.cache``): the matrix's filters then
+cost no query at all.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, get_template_attribute, render_template, request, url_for
 
 from tipkg import queries
-from tipkg.errors import QueryError
+from tipkg.webapp.cache import per_build
 
 bp = Blueprint("matrix", __name__)
 
@@ -28,37 +27,24 @@ CONFLICT_VALUES = ("international", "non-international")
 
 # --- Query results, kept per build ------------------------------------------------------------
 
-_cache: dict[tuple, tuple[str, object]] = {}
-_cache_lock = threading.Lock()
-
 
 def _value(term):
     return None if term is None else term.value
 
 
-def _build_id(store) -> str:
-    rows = list(queries.run(store, "build-record"))
-    return rows[0]["build"].value if rows else ""
+def cached(name: str, shape=None):
+    """The rows of named query ``name`` (no parameters) as dicts of plain values, shaped by
+    ``shape``, computed once per build of the store."""
 
+    def make():
+        from tipkg.webapp import current_store
 
-def cached(name: str, params: dict | None = None, shape=None):
-    """The rows of named query ``name`` as dicts of plain values, shaped by ``shape``, computed
-    once per build of the store."""
-    from tipkg.webapp import current_store
+        results = queries.run(current_store(), name)
+        names = [v.value for v in results.variables]
+        rows = [{n: _value(row[n]) for n in names} for row in results]
+        return shape(rows) if shape else rows
 
-    store = current_store()
-    key = (id(store), name, tuple(sorted((params or {}).items())))
-    build = _build_id(store)
-    hit = _cache.get(key)
-    if hit is not None and hit[0] == build and build:
-        return hit[1]
-    results = queries.run(store, name, params)
-    names = [v.value for v in results.variables]
-    rows = [{n: _value(row[n]) for n in names} for row in results]
-    shaped = shape(rows) if shape else rows
-    with _cache_lock:
-        _cache[key] = (build, shaped)
-    return shaped
+    return per_build(f"matrix:{name}", getattr(shape, "__name__", None), make)
 
 
 def local(iri: str) -> str:
@@ -468,23 +454,24 @@ def _iri_param(name: str) -> str:
     return iri
 
 
+def comparisons() -> list[dict]:
+    """Every comparison, shaped once per build; pages pick theirs from this list, so what a reader
+    types into the address never grows the cache."""
+    return cached("compare-points", shape=shape_comparisons)
+
+
 @bp.get("/compare")
 def compare():
     if "left" in request.args or "right" in request.args:
         left, right = _iri_param("left"), _iri_param("right")
-        try:
-            found = cached("compare-points", {"left": left, "right": right}, shape_comparisons)
-            swapped = False
-            if not found:
-                found = cached("compare-points", {"left": right, "right": left}, shape_comparisons)
-                swapped = True
-        except QueryError as exc:
-            abort(400, description=str(exc))
+        found = [c for c in comparisons() if (c["left"]["iri"], c["right"]["iri"]) == (left, right)]
+        swapped = not found
+        if swapped:
+            found = [c for c in comparisons() if (c["left"]["iri"], c["right"]["iri"]) == (right, left)]
         if not found:
             abort(404, description=f"The graph has no comparison of {left} with {right}.")
         return _render_comparison(found[0], swapped)
-    comparisons = cached("compare-points", shape=shape_comparisons)
-    return render_template("compare-list.html", comparisons=comparisons)
+    return render_template("compare-list.html", comparisons=comparisons())
 
 
 @bp.get("/compare/<name>")
@@ -492,7 +479,7 @@ def comparison(name: str):
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         abort(404, description=f"There is no comparison named {name!r}.")
     base = current_app.config["TIPKG_SETTINGS"].base_iri
-    found = cached("compare-points", {"comparison": f"{base}id/comparison/{name}"}, shape_comparisons)
+    found = [c for c in comparisons() if c["iri"] == f"{base}id/comparison/{name}"]
     if not found:
         abort(404, description=f"There is no comparison named {name!r}; see the list of comparisons.")
     return _render_comparison(found[0], False)

@@ -1,0 +1,95 @@
+"""Values computed once per build of the store the app serves.
+
+The graph changes only when it is rebuilt, so what a page shapes from query rows can be kept until
+the next build: ``per_build(name, params, make)`` returns ``make()``'s value, computed at most once
+per build for each ``(name, params)``. The build is told apart by its build record (one cheap
+query, run once per request); a new build empties the cache. Each app keeps its own cache, so two
+apps on two stores (or with two base IRIs) never share a value (``create_app`` gives each its own). A store without a build record is
+not cached at all: nothing says when it changes.
+
+Cache data, not pages: views still render their HTML on every request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from flask import current_app, g
+
+from tipkg import queries
+
+T = TypeVar("T")
+_EXTENSION = "tipkg.per_build"
+
+
+class BuildCache:
+    """Values by key, for one build at a time; safe to share between threads.
+
+    >>> cache = BuildCache()
+    >>> cache.get("build-1", "answer", lambda: 42)
+    42
+    >>> cache.get("build-1", "answer", lambda: 0)  # kept for this build
+    42
+    >>> cache.get("build-2", "answer", lambda: 43)  # a new build: computed again
+    43
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._build: Hashable = None
+        self._values: dict[Hashable, object] = {}
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def get(self, build: Hashable, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``'s value for ``key`` in ``build``; computed once even when threads ask together."""
+        with self._lock:
+            if build != self._build:
+                self._build, self._values, self._computing = build, {}, {}
+            if key in self._values:
+                return self._values[key]  # type: ignore[return-value]
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if build == self._build and key in self._values:
+                    return self._values[key]  # type: ignore[return-value]
+            value = make()
+            with self._lock:
+                if build == self._build:  # a build that came meanwhile is not given an old value
+                    self._values[key] = value
+                    self._computing.pop(key, None)
+            return value
+
+
+def build_key() -> tuple | None:
+    """What tells the build being served apart (its id and times), asked once per request; None
+    when the store holds no build record."""
+    if "tipkg_build" not in g:
+        from tipkg.webapp import current_store
+
+        rows = list(queries.run(current_store(), "build-record"))
+        g.tipkg_build = (
+            tuple(None if rows[0][v] is None else rows[0][v].value for v in ("build", "started", "ended"))
+            if rows
+            else None
+        )
+    return g.tipkg_build
+
+
+def build_id() -> str:
+    """The IRI of the build being served, or ``"unbuilt"``."""
+    key = build_key()
+    return key[0] if key else "unbuilt"
+
+
+def per_build(name: str, params: Hashable, make: Callable[[], T]) -> T:
+    """``make()``'s value, computed once per build of the app's store for ``(name, params)``.
+
+    ``params`` must be hashable (a tuple, a string, None) and hold everything ``make`` depends on
+    besides the graph and the app's settings.
+    """
+    build = build_key()
+    if build is None:
+        return make()
+    return current_app.extensions[_EXTENSION].get(build, (name, params), make)
