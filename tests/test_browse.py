@@ -353,6 +353,41 @@ def test_search_empty_and_over_long_queries(client):
     get(client, "/search?q=" + "slavery " * 24)  # 192 characters: fine
 
 
+def test_typo_correction_finds_what_difflib_finds_over_the_whole_vocabulary(app):
+    """The trigram index only shortlists the words difflib then scores: for one-letter typos of label
+    words of five letters or more, the correction is the one difflib.get_close_matches picks among
+    every label word of about the same length."""
+    import difflib
+
+    from tipkg.webapp import browse
+
+    with app.test_request_context():
+        index = browse.label_index()
+        words = sorted(w for by_length in index.words.values() for w in by_length if len(w) >= 5)
+        typos = set()
+        for word in words[::40]:
+            for i in range(len(word)):
+                typos.add(word[:i] + word[i + 1 :])  # a letter left out
+                typos.add(word[:i] + "x" + word[i + 1 :])  # a wrong letter
+                typos.add(word[:i] + word[i + 1 : i + 2] + word[i] + word[i + 2 :])  # two swapped
+        typos = {t for t in typos if t not in index.words.get(len(t), ())}
+        assert len(typos) > 300
+        corrected = 0
+        for typo in sorted(typos):
+            pool = [w for n in range(len(typo) - 2, len(typo) + 3) for w in index.words.get(n, ())]
+            expected = difflib.get_close_matches(typo, pool, n=1, cutoff=0.75)
+            assert browse._correct(index, typo) == (expected[0] if expected else None), typo
+            corrected += bool(expected)
+        assert corrected > len(typos) / 2
+
+
+def test_search_compares_without_case_accents_or_extra_spaces():
+    from tipkg.webapp.browse import _norm
+
+    assert _norm("  Crimes  CONTRE l'Humanité ") == "crimes contre l'humanite"
+    assert _norm("Trafficking in persons") == "trafficking in persons"
+
+
 def test_search_index_is_cached_per_build(client, app):
     from tipkg.webapp import browse
 

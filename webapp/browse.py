@@ -115,14 +115,18 @@ class LabelIndex:
     words: dict[int, list[str]]  # vocabulary of label words, by length
     trigrams: dict[str, set[str]]  # trigram -> IRIs whose label or alternative label has it
     names: dict[str, list[str]]  # IRI -> its label and alternative labels, normalised
+    name_grams: dict[str, frozenset[str]]  # normalised name -> its trigrams
+    word_grams: dict[str, list[str]]  # trigram -> the vocabulary's words that have it
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    """Lower case, accents and runs of white space removed: what search compares."""
+    if not text.isascii():  # ASCII has no accents to take off
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.lower().split())
 
 
@@ -173,7 +177,20 @@ def _make_index(build: str, rows: list[dict]) -> LabelIndex:
                 words.setdefault(len(word), set()).add(word)
             for gram in _grams(name):
                 trigrams.setdefault(gram, set()).add(iri)
-    return LabelIndex(build, entries, {n: sorted(w) for n, w in words.items()}, trigrams, names)
+    name_grams = {name: frozenset(_grams(name)) for all_names in names.values() for name in all_names}
+    word_grams: dict[str, list[str]] = {}
+    for word in sorted({w for by_length in words.values() for w in by_length}):
+        for gram in _grams(word):
+            word_grams.setdefault(gram, []).append(word)
+    return LabelIndex(
+        build,
+        entries,
+        {n: sorted(w) for n, w in words.items()},
+        trigrams,
+        names,
+        name_grams,
+        word_grams,
+    )
 
 
 def _kind_rank(kind: str) -> tuple[int, int]:
@@ -210,20 +227,23 @@ def _search(index: LabelIndex, text: str, extra: tuple[str, ...] = ()) -> list[H
         entry = index.entries.get(row["resource"])
         if entry is None:
             continue
-        value = row["value"]
-        lowered = _norm(value)
-        if extra and not all(word in lowered for word in extra):
-            continue
-        if row["field"] == "label":
+        value, kind = row["value"], row["field"]
+        if extra:
+            lowered = _norm(value)
+            if not all(word in lowered for word in extra):
+                continue
+        if kind == "label":
+            lowered = _norm(value)
             rank = 0 if lowered == needle else 1 if lowered.startswith(needle) else 2
-        elif row["field"] == "alt":
-            rank = 3
         else:
-            rank = 4
-        hit = Hit(entry, rank, row["field"], value)
+            rank = 3 if kind == "alt" else 4
+        hit = Hit(entry, rank, kind, value)
         if row["resource"] not in best or hit.key() < best[row["resource"]].key():
             best[row["resource"]] = hit
     return sorted(best.values(), key=Hit.key)
+
+
+CORRECTION_CUTOFF = 0.75  # difflib's ratio a label word needs to replace a word of the query
 
 
 def _correct(index: LabelIndex, text: str) -> str | None:
@@ -233,14 +253,37 @@ def _correct(index: LabelIndex, text: str) -> str | None:
         if len(word) < 3 or not word.isalpha() or word in index.words.get(len(word), ()):
             out.append(word)
             continue
-        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in index.words.get(n, ())]
-        match = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
+        match = _closest_word(index, word)
         if match:
-            out.append(match[0])
+            out.append(match)
             changed = True
         else:
             out.append(word)
     return " ".join(out) if changed else None
+
+
+def _closest_word(index: LabelIndex, word: str) -> str | None:
+    """The label word most like ``word`` by difflib's ratio, at least ``CORRECTION_CUTOFF``, as
+    ``difflib.get_close_matches`` would pick it, but among the words of about the same length that
+    share a trigram with ``word`` only (the trigram index finds them; a word that shares none is
+    at best a four-letter near miss)."""
+    candidates = {
+        candidate
+        for gram in _grams(word)
+        for candidate in index.word_grams.get(gram, ())
+        if abs(len(candidate) - len(word)) <= 2
+    }
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() < CORRECTION_CUTOFF or matcher.quick_ratio() < CORRECTION_CUTOFF:
+            continue
+        score = matcher.ratio()
+        if score >= CORRECTION_CUTOFF and (best is None or (score, candidate) > best):
+            best = (score, candidate)
+    return best[1] if best else None
 
 
 def _suggest(index: LabelIndex, text: str, limit: int = 8) -> list[Entry]:
@@ -254,7 +297,8 @@ def _suggest(index: LabelIndex, text: str, limit: int = 8) -> list[Entry]:
     scored = []
     for iri, count in shared.most_common(200):
         score = max(
-            count / len(grams | _grams(name)) + difflib.SequenceMatcher(None, needle, name).ratio() / 2
+            count / len(grams | index.name_grams[name])
+            + difflib.SequenceMatcher(None, needle, name).ratio() / 2
             for name in index.names[iri]
         )
         scored.append((score, iri))
