@@ -277,7 +277,8 @@ def _join_or(labels: list[str]) -> str:
 
 
 def matrix_view(model: MatrixModel, age: str | None, conflict: str | None) -> dict:
-    """The table for one filter state: per row and framework, the entries that are not excluded."""
+    """The table for one filter state: per row and framework, the entries that are not excluded,
+    and those entries by IRI. Data only: the page renders each entry once per request."""
     victim = model.ages[age]["iri"] if age else None
     armed = model.conflicts[conflict]["iri"] if conflict else None
     labels = model.labels  # type: ignore[attr-defined]
@@ -318,10 +319,6 @@ def matrix_view(model: MatrixModel, age: str | None, conflict: str | None) -> di
             "citations": groups,
             "sources": [model.sources[s] | {"href": local(model.sources[s]["href"])} for s in item.sources],
         }
-    render_entry = get_template_attribute("matrix-entry.html", "entry_html")
-    for entry in entries.values():
-        if entry is not None:
-            entry["html"] = render_entry(entry)
     counts = {"applies": 0, "conditional": 0}
     groups_out = []
     for group in model.groups:
@@ -349,7 +346,8 @@ def matrix_view(model: MatrixModel, age: str | None, conflict: str | None) -> di
                 )
             rows_out.append({"row": row, "href": local(row["iri"]), "cells": cells})
         groups_out.append({"label": group["label"], "slug": group["slug"], "rows": rows_out})
-    return {"groups": groups_out, "counts": counts}
+    shown = {iri: entry for iri, entry in entries.items() if entry is not None}
+    return {"groups": groups_out, "counts": counts, "entries": shown}
 
 
 def _choice(name: str, allowed, what: str) -> str | None:
@@ -373,13 +371,18 @@ def matrix():
         )
     age = _choice("age", model.ages, "victim age")
     conflict = _choice("conflict", model.conflicts, "type of armed conflict")
-    view = matrix_view(model, age, conflict)
+    # A filter state's table depends on the build alone: shaped once per build and filter state
+    # (there are a dozen), rendered on every request, each entry once however many cells it fills.
+    view = per_build("matrix-view", (age, conflict), lambda: matrix_view(model, age, conflict))
+    render_entry = get_template_attribute("matrix-entry.html", "entry_html")
+    entry_html = {iri: render_entry(entry) for iri, entry in view["entries"].items()}
     victim_text = _lower_first(model.ages[age]["label"]) if age else "any age"
     conflict_text = _lower_first(model.conflicts[conflict]["label"]) if conflict else "any, or none"
     return render_template(
         "matrix.html",
         model=model,
         view=view,
+        entry_html=entry_html,
         age=age or ANY,
         conflict=conflict or ANY,
         filtered=bool(age or conflict),
