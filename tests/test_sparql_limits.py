@@ -1,8 +1,8 @@
-"""/sparql's time limit and row cap, each on a `tipkg serve` process of its own over the curated graph.
+"""/sparql's time limit and size cap, each on a `tipkg serve` process of its own over the curated graph.
 
 A runaway query (a three-way cross join of the ~17,000 triples, counted) must be stopped with 503 soon
 after the limit, must not hold up cheap queries sent meanwhile, and must leave the server answering.
-A result over the row cap is a 400 that names the cap.
+An answer over the size cap (bytes as serialised) is a 400 that names the cap.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from tests.sparql_fixtures import Response, request, start_server
 
 TIME_LIMIT = 2  # seconds, TIPKG_SPARQL_TIMEOUT
-MAX_ROWS = 10  # TIPKG_SPARQL_MAX_ROWS
+MAX_BYTES = 2000  # TIPKG_SPARQL_MAX_RESULT_BYTES
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { <https://w3id.org/tipkg/id/act/recruitment> a <https://w3id.org/tipkg/ontology#Act> }"
 ACTS = (
@@ -68,7 +68,7 @@ def timed_server(built, tmp_path_factory):
 @pytest.fixture(scope="module")
 def capped_server(built, tmp_path_factory):
     server = start_server(
-        built.store, tmp_path_factory.mktemp("sparql-rows"), {"TIPKG_SPARQL_MAX_ROWS": str(MAX_ROWS)}
+        built.store, tmp_path_factory.mktemp("sparql-size"), {"TIPKG_SPARQL_MAX_RESULT_BYTES": str(MAX_BYTES)}
     )
     yield server
     server.stop()
@@ -165,18 +165,34 @@ def test_a_second_runaway_is_stopped_too(timed_server):
     assert get(timed_server.url, CHEAP, timeout=10).status == 200
 
 
-def test_result_over_the_row_cap_is_400_naming_the_cap(capped_server):
+def literal_of(length: int) -> str:
+    """A query whose answer is one literal of ``length`` characters (its JSON a few dozen bytes more)."""
+    return f'SELECT ?x WHERE {{ BIND(CONCAT("{"a" * length}") AS ?x) }}'
+
+
+def test_answer_over_the_size_cap_is_400_naming_the_cap(capped_server):
+    cap = f"{MAX_BYTES:,} bytes"
     message = error_of(get(capped_server.url, "SELECT * WHERE { ?s ?p ?o }"), 400)
-    assert re.search(rf"\b{MAX_ROWS}\b", message), f"the cap ({MAX_ROWS}) in {message!r}"
-    over = error_of(get(capped_server.url, f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {MAX_ROWS + 1}"), 400)
-    assert re.search(rf"\b{MAX_ROWS}\b", over), over
+    assert cap in message, f"the cap ({cap}) in {message!r}"
+    just_over = error_of(get(capped_server.url, literal_of(MAX_BYTES)), 400)
+    assert cap in just_over, just_over
+    graph = request(
+        capped_server.url,
+        "GET",
+        "/sparql?" + urllib.parse.urlencode({"query": "CONSTRUCT WHERE { ?s ?p ?o }"}),
+        headers={"Accept": "text/turtle"},
+    )
+    assert cap in error_of(graph, 400)
+    assert get(capped_server.url, CHEAP).status == 200, "the server answers on after a refusal"
 
 
-@pytest.mark.parametrize("limit", [5, MAX_ROWS])
-def test_result_within_the_row_cap_is_answered(capped_server, limit):
-    response = get(capped_server.url, f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit}")
+@pytest.mark.parametrize("length", [10, MAX_BYTES - 200])
+def test_answer_within_the_size_cap_is_answered(capped_server, length):
+    response = get(capped_server.url, literal_of(length))
     assert response.status == 200, response.describe()
-    assert len(json.loads(response.body)["results"]["bindings"]) == limit
+    assert len(response.body) <= MAX_BYTES
+    [row] = json.loads(response.body)["results"]["bindings"]
+    assert row["x"]["value"] == "a" * length
 
 
 SHORT_LIMIT = 0.5  # seconds: shorter than it takes to start a Python process and open the store

@@ -10,7 +10,8 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
 - ``docs_dir``: where the build writes the ontology's reference documentation (default ``var/docs``);
 - ``sparql_user`` / ``sparql_password``: HTTP credentials for a remote store, if it needs them;
 - ``sparql_timeout``: seconds a query on /sparql may run before it is stopped (default 10);
-- ``sparql_max_rows``: the most rows or triples /sparql returns for one query (default 100000);
+- ``sparql_max_result_bytes``: the largest answer /sparql sends for one query, in bytes as serialised
+  (default 32 MiB);
 - ``sparql_workers``: processes that run /sparql queries on an on-disk store (default 2).
 """
 
@@ -50,7 +51,7 @@ class Settings:
     sparql_user: str | None = None
     sparql_password: str | None = None
     sparql_timeout: float = 10.0
-    sparql_max_rows: int = 100_000
+    sparql_max_result_bytes: int = 32 * 1024 * 1024
     sparql_workers: int = 2
 
     def __post_init__(self) -> None:
@@ -75,7 +76,7 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
     for key in ("ontology_dir", "docs_dir"):
         if key in out:
             out[key] = Path(out[key])
-    for key, kind in (("sparql_timeout", float), ("sparql_max_rows", int), ("sparql_workers", int)):
+    for key, kind in (("sparql_timeout", float), ("sparql_max_result_bytes", int), ("sparql_workers", int)):
         if key in out:
             try:
                 out[key] = kind(out[key])

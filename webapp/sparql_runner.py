@@ -3,20 +3,15 @@
 On an on-disk Oxigraph store, queries run in worker processes that open the store read-only; a
 query that passes the time limit has its worker killed and replaced, so the server and the other
 requests carry on. Other stores run queries in the request's thread (a remote server enforces its
-own limits). Results are capped while they are read, then written in the negotiated format.
+own limits). Answers are written in the negotiated format by pyoxigraph and capped in size as they are written.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import json
 import multiprocessing
 import queue
 import threading
-from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -30,16 +25,15 @@ class QueryTimeout(Exception):
     pass
 
 
-class TooManyResults(Exception):
-    pass
+class ResultTooLarge(Exception):
+    """The serialised answer passed the size cap; ``args[0]`` is the cap in bytes."""
 
 
 class QueryFailed(Exception):
     """The store refused or failed the query (syntax or evaluation); the message says why."""
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     query: str
     media_type: str
     default_graphs: tuple[str, ...] = ()
@@ -53,16 +47,44 @@ RDF_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-RESULT_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
 
 
-def execute(store: Store, job: Job, max_rows: int) -> bytes:
-    """Run ``job`` on ``store`` and serialise the answer; raise TooManyResults or QueryFailed."""
+class CappedBuffer:
+    """A binary sink that refuses to grow past ``limit`` bytes.
+
+    pyoxigraph's serializers write to it in chunks of a few KiB as they pull solutions from the
+    query, so an oversized answer is stopped early, never held whole in memory.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, chunk) -> int:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise ResultTooLarge(self.limit)
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def execute(store: Store, job: Job, max_bytes: int) -> bytes:
+    """Run ``job`` on ``store`` and serialise the answer with pyoxigraph's own writers (they are
+    several times faster than Python ones); raise ResultTooLarge or QueryFailed."""
+    out = CappedBuffer(max_bytes)
     try:
         result = store.query(
             job.query,
@@ -70,91 +92,17 @@ def execute(store: Store, job: Job, max_rows: int) -> bytes:
             named_graphs=list(job.named_graphs) or None,
             base_iri=job.base_iri,
         )
-        if isinstance(result, ox.QueryBoolean):
-            return write_boolean(bool(result), job.media_type)
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = list(itertools.islice(result, max_rows + 1))
-            if len(rows) > max_rows:
-                raise TooManyResults(max_rows)
-            return write_solutions(variables, rows, job.media_type)
-        triples = list(itertools.islice(result, max_rows + 1))
-        if len(triples) > max_rows:
-            raise TooManyResults(max_rows)
-        return ox.serialize(triples, format=RDF_TYPES[job.media_type])
+        if job.media_type in RESULT_TYPES:
+            result.serialize(out, format=RESULT_TYPES[job.media_type])
+        elif isinstance(result, ox.QueryTriples):
+            result.serialize(out, format=RDF_TYPES[job.media_type])
+        else:  # a remote store's CONSTRUCT answer, already parsed
+            ox.serialize((quad.triple for quad in result), out, format=RDF_TYPES[job.media_type])
     except SyntaxError as exc:
         raise QueryFailed(f"malformed query: {exc}") from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise QueryFailed(f"the query could not be evaluated: {exc}") from exc
-
-
-# --- SPARQL 1.1 Query Results writers (JSON, XML, CSV, TSV) -----------------------------------
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
-
-
-def write_solutions(variables: list[str], rows: list, media_type: str) -> bytes:
-    if media_type == "application/sparql-results+json":
-        bindings = [{v: _json_term(row[v]) for v in variables if row[v] is not None} for row in rows]
-        return json.dumps(
-            {"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False
-        ).encode()
-    if media_type == "application/sparql-results+xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        out.append("</head><results>")
-        for row in rows:
-            out.append("<result>")
-            out += [
-                f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>"
-                for v in variables
-                if row[v] is not None
-            ]
-            out.append("</result>")
-        out.append("</results></sparql>\n")
-        return "".join(out).encode()
-    if media_type == "text/csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        for row in rows:
-            writer.writerow(["" if row[v] is None else row[v].value for v in variables])
-        return buffer.getvalue().encode()
-    lines = ["\t".join(f"?{v}" for v in variables)]  # TSV: terms in their SPARQL/Turtle form
-    lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def write_boolean(value: bool, media_type: str) -> bytes:
-    if media_type == "application/sparql-results+xml":
-        text = "true" if value else "false"
-        return f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>{text}</boolean></sparql>\n'.encode()
-    if media_type in {"text/csv", "text/tab-separated-values"}:
-        return b"true\n" if value else b"false\n"
-    return json.dumps({"head": {}, "boolean": value}).encode()
+    return out.getvalue()
 
 
 # --- Worker processes ---------------------------------------------------------------------------
@@ -169,17 +117,22 @@ def _worker(settings: Settings, connection) -> None:
         connection.send(("failed", f"the store cannot be opened: {exc}"))
         return
     while True:
-        job = connection.recv()
+        try:
+            job = connection.recv()
+        except EOFError:  # the server has gone
+            return
         if job is None:
             return
+        # One message back: a status byte, then the answer or the error's text (no pickling of
+        # answers that may be megabytes).
         try:
-            connection.send(("ok", execute(store, job, settings.sparql_max_rows)))
-        except TooManyResults as exc:
-            connection.send(("too-many", exc.args[0]))
+            connection.send_bytes(b"o" + execute(store, Job(*job), settings.sparql_max_result_bytes))
+        except ResultTooLarge as exc:
+            connection.send_bytes(b"L" + str(exc.args[0]).encode())
         except QueryFailed as exc:
-            connection.send(("failed", str(exc)))
+            connection.send_bytes(b"f" + str(exc).encode())
         except Exception as exc:
-            connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+            connection.send_bytes(b"f" + f"{type(exc).__name__}: {exc}".encode())
 
 
 class Runner:
@@ -190,7 +143,7 @@ class Runner:
         self.store = store
         self.isolated = settings.store.startswith("oxigraph:")
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-        self._idle: queue.Queue = queue.Queue()
+        self._idle: queue.LifoQueue = queue.LifoQueue()  # the most recently used worker: its caches are warm
         self._lock = threading.Lock()
         self._started = 0
 
@@ -210,35 +163,58 @@ class Runner:
         return process, parent
 
     def _take(self):
+        """An idle worker if there is one, else a new one up to ``sparql_workers``, else wait: a
+        server handling one request at a time (gunicorn's sync workers) keeps a single worker."""
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            with self._lock:
+                spawn = self._started < self.settings.sparql_workers
+                self._started += spawn
+            if spawn:
+                try:
+                    return self._spawn()
+                except BaseException:
+                    self._retire(None)
+                    raise
+            try:
+                return self._idle.get(timeout=0.1)  # then look again: a retired worker frees a place
+            except queue.Empty:
+                continue
+
+    def _retire(self, process) -> None:
+        """Stop a worker that ran past the limit or broke; the next request that needs one starts it,
+        so the client of this one gets its answer now."""
+        if process is not None:
+            process.kill()
+            process.join(5)
         with self._lock:
-            if self._started < self.settings.sparql_workers:
-                self._started += 1
-                return self._spawn()
-        return self._idle.get()
+            self._started -= 1
 
     def run(self, job: Job) -> bytes:
         if not self.isolated:
-            try:
-                return execute(self.store, job, self.settings.sparql_max_rows)
-            except TooManyResults as exc:
-                raise TooManyResults(exc.args[0]) from None
+            return execute(self.store, job, self.settings.sparql_max_result_bytes)
         process, connection = self._take()
+        healthy = False
         try:
-            connection.send(job)
+            connection.send(tuple(job))  # a plain tuple pickles fastest
             if not connection.poll(self.settings.sparql_timeout):
-                process.kill()
-                process.join(5)
-                process, connection = self._spawn()
                 raise QueryTimeout(self.settings.sparql_timeout)
-            status, payload = connection.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError):
-            process.kill()
-            process, connection = self._spawn()
+            answer = connection.recv_bytes()
+            healthy = True
+        except (EOFError, OSError):
             raise QueryFailed("the query worker stopped unexpectedly") from None
         finally:
-            self._idle.put((process, connection))
-        if status == "ok":
+            if healthy:
+                self._idle.put((process, connection))
+            else:
+                connection.close()
+                self._retire(process)
+        status, payload = answer[:1], answer[1:]
+        if status == b"o":
             return payload
-        if status == "too-many":
-            raise TooManyResults(payload)
-        raise QueryFailed(payload)
+        if status == b"L":
+            raise ResultTooLarge(int(payload))
+        raise QueryFailed(payload.decode())
