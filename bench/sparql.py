@@ -10,7 +10,7 @@ file) and (c) an rdflib graph behind rdflib-endpoint (the full graph when it loa
 ``--rdflib-deadline`` seconds, otherwise a subset of ``--rdflib-fallback`` triples, said in the table).
 
 All servers are started and warmed first. Each target is then driven from a second process
-(``bench.sparql drive``, aiohttp) on 127.0.0.1 with ``--clients`` concurrent clients for
+(wrk, with a Lua script that varies the query) on 127.0.0.1 with ``--clients`` connections for
 ``--duration`` seconds in all, taken in ``--rounds`` slices in turn with the other targets (so that
 other work on a shared machine weighs on all of them alike), each slice after ``--warmup`` seconds
 that are not counted; for two queries: a point query (one entity's properties, the IRI varying per
@@ -32,13 +32,12 @@ a point-query p99 under 20 ms.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
 import random
 import shlex
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,19 +68,21 @@ def point_query(entity: int) -> str:
     return f"SELECT ?p ?o WHERE {{ <{ID}{entity}> ?p ?o }}"
 
 
-def join_query(cls: int, one_line: bool = False) -> str:
-    # One line per PREFIX, as clients write them: TIPKG's /sparql refuses the one-line form, whose
-    # '#' inside <...#> its query-form check takes for a comment (see RESULTS.md).
-    sep = " " if one_line else "\n"
+def join_query(cls: int) -> str:
     return (
-        f"PREFIX ex: <{EX}>{sep}PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>{sep}"
+        f"PREFIX ex: <{EX}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
         f"SELECT ?a ?b ?c ?label WHERE {{ ?a a ex:C{cls} ; ex:knows ?b . ?b ex:partOf ?c . "
         f"?c rdfs:label ?label }} LIMIT 100"
     )
 
 
+def query_text(kind: str, number) -> str:
+    """The point query for entity ``number``, or the join query for class ``number``."""
+    return point_query(number) if kind == "point" else join_query(number)
+
+
 def make_query(kind: str, rng: random.Random, entities: int) -> str:
-    return point_query(rng.randrange(entities)) if kind == "point" else join_query(rng.randrange(CLASSES))
+    return query_text(kind, rng.randrange(entities if kind == "point" else CLASSES))
 
 
 # --- The data ---------------------------------------------------------------------------------
@@ -155,70 +156,81 @@ def serve_rdflib(path: str, port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-# --- The load generator (runs in a second process) ---------------------------------------------
+# --- The load generator: wrk (C, epoll) in a second process, so the client costs the machine little
 
 
-async def _drive(url: str, kind: str, entities: int, clients: int, warmup: float, duration: float, cap: int):
-    import aiohttp
-
-    rng = random.Random(f"{kind}-{url}")
-    latencies: list[float] = []
-    errors: list[str] = []
-    sent = 0
-    started = time.perf_counter()
-    measure_from, stop_at = started + warmup, started + warmup + duration
-    timeout = aiohttp.ClientTimeout(total=30)
-    connector = aiohttp.TCPConnector(limit=clients)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-
-        async def client() -> None:
-            nonlocal sent
-            while sent < cap and time.perf_counter() < stop_at:
-                sent += 1
-                query = make_query(kind, rng, entities)
-                t0 = time.perf_counter()
-                try:
-                    async with session.get(url, params={"query": query}, headers={"Accept": JSON_TYPE}) as r:
-                        body = await r.read()
-                        ok = r.status == 200 and body.lstrip().startswith(b"{")
-                        status = f"HTTP {r.status}: {body[:200]!r}"
-                except (TimeoutError, aiohttp.ClientError) as exc:
-                    ok, status = False, f"{type(exc).__name__}: {exc}"
-                t1 = time.perf_counter()
-                # Requests started in the window count, even when they end after it: closed-loop
-                # clients tile the window, and slow targets are not robbed of their last requests.
-                if measure_from <= t0 < stop_at:
-                    if ok:
-                        latencies.append((t1 - t0) * 1000)
-                    else:
-                        errors.append(status)
-
-        await asyncio.gather(*(client() for _ in range(clients)))
-    return latencies, errors
+WRK_SCRIPT = """
+math.randomseed({seed})
+local head, tail, count = "{head}", "{tail}", {count}
+request = function()
+  return wrk.format("GET", head .. math.random(0, count - 1) .. tail, {{["Accept"] = "{accept}"}})
+end
+done = function(summary, latency, requests)
+  local cuts = {{}}
+  for i = 0, 99 do cuts[#cuts + 1] = latency:percentile(i + 0.5) end
+  io.write("RESULT ", summary.requests, " ", summary.duration, " ", summary.errors.status, " ",
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    " ", table.concat(cuts, ","), "\\n")
+end
+"""
 
 
-def drive(url: str, kind: str, entities: int, clients: int, warmup: float, duration: float, cap: int) -> dict:
-    host = urllib.parse.urlsplit(url).hostname
-    if host != "127.0.0.1":
-        raise SystemExit(f"the load generator only targets 127.0.0.1, not {host}")
-    latencies, errors = asyncio.run(_drive(url, kind, entities, clients, warmup, duration, cap))
+def wrk_script(kind: str, entities: int, seed: int, path: str) -> str:
+    """wrk's Lua script: a GET per request, the query's varying number drawn in Lua and spliced
+    between its URL-encoded head and tail (digits need no encoding)."""
+    head, tail = query_text(kind, "NUMBER").split("NUMBER")
+    return WRK_SCRIPT.format(
+        seed=seed,
+        head=path + "?query=" + urllib.parse.quote(head, safe=""),
+        tail=urllib.parse.quote(tail, safe=""),
+        count=entities if kind == "point" else CLASSES,
+        accept=JSON_TYPE,
+    )
+
+
+def drive(
+    url: str, kind: str, entities: int, clients: int, warmup: float, duration: float, seed: int
+) -> dict:
+    """Run wrk against ``url`` for ``warmup`` seconds (not counted), then for ``duration``; return
+    the request count, the errors, and the latency distribution as 100 percentile midpoints."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.hostname != "127.0.0.1":
+        raise SystemExit(f"the load generator only targets 127.0.0.1, not {parts.hostname}")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(wrk_script(kind, entities, seed, parts.path))
+        script.flush()
+        root = f"{parts.scheme}://{parts.netloc}"
+        command = ["wrk", "-t1", f"-c{clients}", "--timeout", "30s", "-s", script.name, root]
+        if warmup > 0:
+            subprocess.run([*command[:1], f"-d{warmup}s", *command[1:]], capture_output=True, check=True)
+        done = subprocess.run([*command[:1], f"-d{duration}s", *command[1:]], capture_output=True, text=True)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if done.returncode or line is None:
+        raise RuntimeError(f"wrk failed on {url}: {done.stderr or done.stdout}")
+    requests, micros, status_errors, socket_errors, cuts = line.split()[1:]
     return {
-        "latencies": [round(x, 3) for x in latencies],
-        "errors": len(errors),
-        "first_error": (errors or [None])[0],
+        "requests": int(requests),
+        "seconds": int(micros) / 1e6,
+        "errors": int(status_errors) + int(socket_errors),
+        "cuts": [int(x) / 1000 for x in cuts.split(",")],  # ms
     }
 
 
-def summary(latencies: list[float], seconds: float, errors: list[str] | None = None) -> dict:
-    ordered = sorted(latencies) or [float("nan")]
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / seconds,
-        "p50": statistics.median(ordered),
-        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
-        "errors": len(errors or []),
-        "first_error": (errors or [None])[0],
-    }
+def summary(samples: list[tuple[float, float]], seconds: float) -> dict:
+    """req/s, p50 and p99 from (latency in ms, weight) samples: single requests have weight 1; a wrk
+    slice gives its 100 percentile midpoints, each weighing a hundredth of its requests."""
+    ordered = sorted(samples) or [(float("nan"), 1.0)]
+    total = sum(weight for _, weight in ordered)
+
+    def percentile(p: float) -> float:
+        seen = 0.0
+        for value, weight in ordered:
+            seen += weight
+            if seen >= total * p:
+                return value
+        return ordered[-1][0]
+
+    return {"rps": total / seconds if samples else 0.0, "p50": percentile(0.5), "p99": percentile(0.99)}
 
 
 # --- The run ----------------------------------------------------------------------------------
@@ -270,17 +282,6 @@ def prewarm(url: str, entities: int, requests: int = 24, parallel: int = 4) -> N
 
     with ThreadPoolExecutor(parallel) as pool:
         list(pool.map(get, queries))
-
-
-def status_of(url: str, query: str) -> int:
-    address = url + "?" + urllib.parse.urlencode({"query": query})
-    try:
-        with urllib.request.urlopen(
-            urllib.request.Request(address, headers={"Accept": JSON_TYPE}), timeout=30
-        ) as r:
-            return r.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
 
 
 def _ticks(pid: int | str) -> tuple[int, int]:
@@ -335,10 +336,6 @@ def log(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "drive":  # the load generator: one JSON request a line in, one result out
-        for line in sys.stdin:
-            print(json.dumps(drive(**json.loads(line))), flush=True)
-        return
     if argv and argv[0] == "serve-rdflib":
         serve_rdflib(argv[1], int(argv[2]))
         return
@@ -354,6 +351,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rdflib-fallback", type=int, default=100_000)
     parser.add_argument("--no-virtuoso", action="store_true")
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/sparql.py drives the servers with wrk; install it: apt-get install wrk")
 
     from bench.machine import describe, write_section
     from tests import virtuoso
@@ -364,7 +363,6 @@ def main(argv: list[str] | None = None) -> None:
     run_started = time.monotonic()
     setup: list[str] = []
     rows: dict[tuple[str, str], dict] = {}
-    notes: dict[str, str] = {}
     processes: list[subprocess.Popen] = []
     server = None
     python = sys.executable
@@ -490,9 +488,6 @@ def main(argv: list[str] | None = None) -> None:
                 start_server([python, "-m", "tipkg.cli", "serve", "--port", "PORT"], tipkg_env),
                 args.entities,
             )
-            notes["one-line"] = (
-                f"HTTP {status_of(targets['tipkg-waitress'][0], join_query(0, one_line=True))}"
-            )
             if server:
                 targets["virtuoso"] = (server.sparql_url, args.entities)
             targets["rdflib"] = (rdflib_url, rdflib_entities)
@@ -504,22 +499,13 @@ def main(argv: list[str] | None = None) -> None:
                 return store.query(query).serialize(format=ox.QueryResultsFormat.JSON)
 
             def tipkg_execute(query: str) -> bytes:
-                return execute(store, Job(query, JSON_TYPE), settings.sparql_max_rows)
+                return execute(store, Job(query, JSON_TYPE), settings.sparql_max_result_bytes)
 
             in_process = {"floor-ox": ox_json, "floor-tipkg": tipkg_execute}
-            driver = subprocess.Popen(
-                [python, "-m", "bench.sparql", "drive"],
-                env=base_env,
-                cwd=ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            processes.append(driver)
             order = list(in_process) + list(targets)
             piece = args.duration / args.rounds
             samples = {
-                (name, kind): {"latencies": [], "errors": 0, "first_error": None, "cpu": [0.0, 0, 0]}
+                (name, kind): {"samples": [], "seconds": 0.0, "errors": 0, "cpu": [0.0, 0, 0]}
                 for name in order
                 for kind in ("point", "join")
             }
@@ -530,33 +516,29 @@ def main(argv: list[str] | None = None) -> None:
                         sample = samples[name, kind]
                         before = cpu_snapshot()
                         if name in in_process:
-                            sample["latencies"] += floor(
-                                in_process[name], kind, args.entities, args.warmup, piece
-                            )
+                            latencies = floor(in_process[name], kind, args.entities, args.warmup, piece)
+                            sample["samples"] += [(x, 1.0) for x in latencies]
+                            sample["seconds"] += piece
                         else:
                             url, entities = targets[name]
-                            job = {"url": url, "kind": kind, "entities": entities, "clients": args.clients}
-                            job |= {"warmup": args.warmup, "duration": piece, "cap": args.max_requests}
-                            driver.stdin.write(json.dumps(job) + "\n")
-                            driver.stdin.flush()
-                            answer = driver.stdout.readline()
-                            if not answer:
-                                raise RuntimeError(f"the load generator stopped (exit {driver.poll()})")
-                            result = json.loads(answer)
-                            sample["latencies"] += result["latencies"]
+                            result = drive(
+                                url, kind, entities, args.clients, args.warmup, piece, seed=round_ + 1
+                            )
+                            weight = result["requests"] / len(result["cuts"])
+                            sample["samples"] += [(x, weight) for x in result["cuts"]]
+                            sample["seconds"] += result["seconds"]
                             sample["errors"] += result["errors"]
-                            sample["first_error"] = sample["first_error"] or result["first_error"]
                         after = cpu_snapshot()
                         for i in range(3):
                             sample["cpu"][i] += after[i] - before[i]
             for (name, kind), sample in samples.items():
-                row = summary(sample["latencies"], args.duration)
-                row["errors"], row["first_error"] = sample["errors"], sample["first_error"]
+                row = summary(sample["samples"], sample["seconds"])
+                row["errors"] = sample["errors"]
                 row["other"] = other_load((0.0, 0, 0), tuple(sample["cpu"]))
                 rows[name, kind] = row
                 log(
                     f"{name} {kind}: {row['rps']:,.0f} req/s p50 {row['p50']:.2f} ms p99 {row['p99']:.2f} ms"
-                    f" errors {row['errors']} {row['first_error'] or ''}; other work {row['other']:.0%}"
+                    f" errors {row['errors']}; other work {row['other']:.0%}"
                 )
             store.close()
         finally:
@@ -566,7 +548,7 @@ def main(argv: list[str] | None = None) -> None:
                 server.stop()
 
     total = time.monotonic() - run_started
-    body = report(args, argv, rows, setup, notes, triples, rdflib_triples, total, describe())
+    body = report(args, argv, rows, setup, triples, rdflib_triples, total, describe())
     write_section(RESULTS, "SPARQL endpoint (bench/sparql.py)", body)
     print(body)
 
@@ -577,10 +559,10 @@ def free_port_() -> int:
     return free_port()
 
 
-def report(args, argv, rows, setup, notes, triples, rdflib_triples, total, machine) -> str:
+def report(args, argv, rows, setup, triples, rdflib_triples, total, machine) -> str:
     labels = {
         "floor-ox": "1. embedded pyoxigraph in process, one thread: query + pyoxigraph's JSON serializer",
-        "floor-tipkg": "1. embedded, in process, one thread: TIPKG's `execute()` (query + its Python JSON writer)",
+        "floor-tipkg": "1. embedded, in process, one thread: TIPKG's `execute()` (query + pyoxigraph's writer into a size-capped buffer)",
         "view": "2. minimal Flask view over pyoxigraph, gunicorn 2 sync workers",
         "tipkg-gunicorn": "3. TIPKG /sparql, gunicorn 2 sync workers (`tipkg.webapp:create_app()`)",
         "tipkg-waitress": "3. TIPKG /sparql, `tipkg serve` (waitress, 8 threads) as shipped",
@@ -649,30 +631,21 @@ def report(args, argv, rows, setup, notes, triples, rdflib_triples, total, machi
         ),
     )
 
-    one_line = (
-        f"""
-Found on the way: TIPKG's /sparql answers {notes["one-line"]} to the join query written on one line
-(`PREFIX ex: <...bench#> PREFIX rdfs: <...rdf-schema#> SELECT ...`): `query_form()` in
-store/sparql.py strips `#` comments before it masks IRIs, so a `#` inside an IRI hides the rest of
-the line. The benchmark sends each PREFIX on its own line.
-"""
-        if notes.get("one-line", "HTTP 200") != "HTTP 200"
-        else ""
-    )
     command = "python -m bench.sparql" + (" " + shlex.join(argv) if argv else "")
     return f"""Machine: {machine}. Run on {time.strftime("%Y-%m-%d %H:%M")} UTC with `{command}` ({total / 60:.1f} min in all).
-The machine has 2 cores, shared by the server under test, the load generator (a second process,
-aiohttp, {args.clients} concurrent clients on 127.0.0.1) and whatever else was running on it at the
-time (other work may have been): read the figures as this machine's, not a server's ceiling.
+The machine has 2 cores, shared by the server under test, the load generator (wrk, a second process
+in C, one thread, {args.clients} connections on 127.0.0.1) and whatever else was running on it at
+the time: read the figures as this machine's, not a server's ceiling.
 
 Graph: {triples:,} synthetic triples ({args.entities:,} entities, each with a type among {CLASSES}
 classes, a label, three literal properties and five links to nearby entities). Point query: one
 entity's properties by IRI (10 rows), the IRI varying per request. Join query: `?a a ex:Ck ;
 ex:knows ?b . ?b ex:partOf ?c . ?c rdfs:label ?label` LIMIT 100 (100 rows), the class varying per
-request. Answers as SPARQL JSON. {args.duration:g} s measured per target and query, in {args.rounds}
-slices taken in turn with the other targets (all servers up at once, idle when not driven), each
-after {args.warmup:g} s of warm-up that is not counted; 24 requests per server before the first
-slice start worker processes. The in-process floor runs one query at a time. "Other work" is the share of the
+request, its PREFIXes on the same line. Answers as SPARQL JSON. {args.duration:g} s measured per
+target and query, in {args.rounds} slices taken in turn with the other targets (all servers up at
+once, idle when not driven), each after {args.warmup:g} s of warm-up that is not counted; 24 requests
+per server before the first slice start worker processes. p50 and p99 merge the slices' latency
+distributions (wrk's percentiles, weighted by each slice's requests). The in-process floor runs one query at a time. "Other work" is the share of the
 machine's CPU (both cores) used meanwhile by processes outside this benchmark: where it is high,
 the figures of that row are depressed.
 
@@ -684,7 +657,7 @@ The targets of issue 8, against this run's measurements on the same machine (the
 for reference):
 
 {chr(10).join(checks)}
-{one_line}"""
+"""
 
 
 if __name__ == "__main__":
