@@ -9,7 +9,9 @@ own limits). Answers are written in the negotiated format by pyoxigraph and capp
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import queue
+import select
 import threading
 from typing import NamedTuple
 
@@ -135,6 +137,12 @@ def _worker(settings: Settings, connection) -> None:
             connection.send_bytes(b"f" + f"{type(exc).__name__}: {exc}".encode())
 
 
+class _Worker(NamedTuple):
+    process: multiprocessing.process.BaseProcess
+    connection: multiprocessing.connection.Connection
+    poller: select.poll
+
+
 class Runner:
     """Run jobs with ``settings.sparql_timeout``, in worker processes when the store allows it."""
 
@@ -160,7 +168,9 @@ class Runner:
         if status != "ready":
             process.join(5)
             raise QueryFailed(message)
-        return process, parent
+        poller = select.poll()  # made once: Connection.poll() builds a selector on every call
+        poller.register(parent.fileno(), select.POLLIN)
+        return _Worker(process, parent, poller)
 
     def _take(self):
         """An idle worker if there is one, else a new one up to ``sparql_workers``, else wait: a
@@ -196,22 +206,22 @@ class Runner:
     def run(self, job: Job) -> bytes:
         if not self.isolated:
             return execute(self.store, job, self.settings.sparql_max_result_bytes)
-        process, connection = self._take()
+        worker = self._take()
         healthy = False
         try:
-            connection.send(tuple(job))  # a plain tuple pickles fastest
-            if not connection.poll(self.settings.sparql_timeout):
+            worker.connection.send(tuple(job))  # a plain tuple pickles fastest
+            if not worker.poller.poll(self.settings.sparql_timeout * 1000):
                 raise QueryTimeout(self.settings.sparql_timeout)
-            answer = connection.recv_bytes()
+            answer = worker.connection.recv_bytes()
             healthy = True
         except (EOFError, OSError):
             raise QueryFailed("the query worker stopped unexpectedly") from None
         finally:
             if healthy:
-                self._idle.put((process, connection))
+                self._idle.put(worker)
             else:
-                connection.close()
-                self._retire(process)
+                worker.connection.close()
+                self._retire(worker.process)
         status, payload = answer[:1], answer[1:]
         if status == b"o":
             return payload
