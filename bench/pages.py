@@ -29,6 +29,8 @@ PAGES = {
     "instruments": "/instruments",
     "instrument (Rome Statute)": "/id/instrument/rome-statute",
     "provision": "/id/provision/rome-statute-art-7-2-c",
+    "document (UNODC paper)": "/id/document/unodc-thematic-paper-2018",
+    "document, citing page 2": "/id/document/unodc-thematic-paper-2018?cited_by=overlap&page=2",
     "exploitative purpose": "/id/purpose/sexual-slavery",
     "grave violation": "/id/grave-violation/recruitment-and-use",
     "overlap": "/id/overlap/sexual-slavery-crsv",

@@ -196,6 +196,64 @@ def test_content_negotiation_and_unknown_resources(client):
     assert client.get("/graph/id/purpose/no-such-purpose").status_code == 404
 
 
+UNODC_PAPER = "/id/document/unodc-thematic-paper-2018"
+
+
+def citing(html: str) -> list[str]:
+    """The links to the citing resources listed in the citations section of a page."""
+    listed = section(html, "citations-heading")
+    listed = listed[listed.index('<dl class="props">') :]
+    return re.findall(r'<dd><a href="([^"]+)"', listed)
+
+
+def test_a_document_page_counts_what_cites_it_by_kind_and_lists_a_page_at_a_time(client):
+    html = html_of(client, UNODC_PAPER)
+    total = int(re.search(r"Cited as a source by \((\d+)\)", html).group(1))
+    assert total > 500  # the paper is the seed most facts cite
+    kinds = re.findall(
+        r'href="/id/document/unodc-thematic-paper-2018\?cited_by=([a-z-]+)#citations">[^<]+</a> \((\d+)\)',
+        html,
+    )
+    counts = {kind: int(n) for kind, n in kinds}
+    assert sum(counts.values()) == total and counts["overlap"] > 50
+    first = citing(html)
+    assert len(first) == 50 and len(set(first)) == 50
+    pager = text_of(section(html, "citations-heading"))
+    assert f"1–50 of {total}, page 1 of {-(-total // 50)}." in pager
+    # Nothing that cites it is listed among the other links: those are for other relations.
+    assert "Cited as a source by" not in section(html, "incoming-heading")
+    # The next page follows on; one kind at a time, every page together lists each once.
+    assert 'href="/id/document/unodc-thematic-paper-2018?page=2#citations" rel="next"' in html
+    second = citing(html_of(client, UNODC_PAPER + "?page=2"))
+    assert len(second) == 50 and not set(second) & set(first)
+    overlaps, page = [], 1
+    while True:
+        html = html_of(client, f"{UNODC_PAPER}?cited_by=overlap&page={page}")
+        overlaps += citing(html)
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert page == -(-counts["overlap"] // 50) > 1
+    assert len(overlaps) == len(set(overlaps)) == counts["overlap"]
+    assert all(href.startswith("/id/overlap/") for href in overlaps)
+    # Each citing resource with the place in the paper it cites.
+    assert re.search(r'<a href="/id/overlap/[^"]+">[^<]+</a> <span class="kind-note">at sect\. [\d.]+', html)
+
+
+def test_citations_of_a_resource_cited_directly_and_bad_page_choices(client):
+    html = html_of(client, "/id/instrument/sc-res-1820-2008")
+    assert len(citing(html)) == int(re.search(r"Cited as a source by \((\d+)\)", html).group(1)) >= 5
+    assert "page 1 of" not in html  # one page: no pager
+    for query, status, message in [
+        ("?page=0", 404, "There is no page 0"),
+        ("?page=99", 404, "There is no page 99"),
+        ("?page=two", 400, "not a whole number"),
+        ("?cited_by=unicorn", 400, "No resource of the kind"),
+    ]:
+        response = client.get(UNODC_PAPER + query, headers={"Accept": "text/html"})
+        assert response.status_code == status and message in response.get_data(as_text=True), query
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -31,6 +31,7 @@ SAMPLES = {
     "left": "qual:trafficking-in-persons",
     "right": "qual:smuggling-of-migrants",
     "topic": "fw:war-crimes",
+    "source": "doc:unodc-thematic-paper-2018",
 }
 
 

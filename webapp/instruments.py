@@ -1,13 +1,14 @@
 """Instruments and resource pages: ``/instruments`` (the instruments by branch of law), the context
-of every ``/id/...`` page (what a resource is, says, cites, links to and is linked from, its overlaps,
-its neighbourhood graph and, for an instrument, its table of contents), and ``/graph/id/...``, the
-neighbourhood graph as JSON."""
+of every ``/id/...`` page (what a resource is, says, cites, links to and is linked from, what cites
+it as a source, a page at a time, its overlaps, its neighbourhood graph and, for an instrument, its
+table of contents), and ``/graph/id/...``, the neighbourhood graph as JSON."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict, defaultdict
 from datetime import date
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, abort, current_app, jsonify, render_template
@@ -100,6 +101,7 @@ INSTRUMENT_RELATIONS = [
 PLURALS = {"designation criterion": "designation criteria"}
 GRAPH_LIMIT = 60
 INCOMING_LIMIT = 400
+CITATIONS_PAGE = 50  # resources citing one resource, listed a page at a time
 
 
 @bp.app_template_filter("upper_first")
@@ -167,8 +169,13 @@ def _entry(iri: str, label: str | None, kind: str | None = None, element: bool =
     }
 
 
-def resource_context(iri: str, rest: str) -> dict | None:
-    """Everything the page of ``iri`` shows, or None when the graph says nothing about it."""
+def resource_context(
+    iri: str, rest: str, *, cited_by: str | None = None, page: str | None = None
+) -> dict | None:
+    """Everything the page of ``iri`` shows, or None when the graph says nothing about it.
+
+    ``cited_by`` (a kind's slug) and ``page`` (from 1) choose which of the resources that cite it as
+    a source are listed; a bad choice is a 400 or 404 with a message."""
     store = _store()
     outgoing = list(queries.run(store, "resource-outgoing", {"resource": iri}))
     if not outgoing:
@@ -230,11 +237,12 @@ def resource_context(iri: str, rest: str) -> dict | None:
             continue  # already listed among its relations (an inverse or symmetric link)
         heading = INCOMING_WORDS.get(prop) or f"Linked as “{_words(prop, _text(row['propertyLabel']))}”"
         entry = _entry(subject, _text(row["subjectLabel"]), _text(row["subjectKind"]), bool(row["isElement"]))
-        entry["locator"] = _text(row["locator"]) or None
         incoming.setdefault(heading, []).append(entry)
         graph_in.append((entry, _words(prop, _text(row["propertyLabel"]))))
     for entries in incoming.values():
         entries.sort(key=lambda e: ((e["kind"] or "~"), e["text"].lower()))
+    cited = citations_page(iri, rest, cited_by, page)
+    graph_in.extend((entry, "source") for _, entries in cited["groups"] for entry in entries)
 
     context = {
         "iri": iri,
@@ -247,6 +255,7 @@ def resource_context(iri: str, rest: str) -> dict | None:
         "relations": list(relations.items()),
         "incoming": list(incoming.items()),
         "incoming_truncated": len(incoming_rows) > INCOMING_LIMIT,
+        "cited": cited,
         "overlaps": _overlaps(iri),
         "citation": f"{in_instrument}, {citation}" if citation and in_instrument else f"{label}, {iri}",
         "is_provision": bool(citation and in_instrument),
@@ -259,6 +268,86 @@ def resource_context(iri: str, rest: str) -> dict | None:
     if LEGAL_INSTRUMENT in types:
         context["instrument"] = _instrument(iri, relation_props)
     return context
+
+
+def citations(iri: str) -> dict:
+    """The resources that cite ``iri`` as a source (``resource-citations``), by kind, kept per build:
+    ``kinds`` (slug, label, count) most numerous first, ``entries`` in that order of kinds, then by
+    label, each with the locators its pinpoints give."""
+    return per_build("resource-citations", iri, lambda: _citations(iri))
+
+
+def _citations(iri: str) -> dict:
+    found: OrderedDict[str, dict] = OrderedDict()
+    locators: dict[str, set[str]] = defaultdict(set)
+    for row in queries.run(_store(), "resource-citations", {"source": iri}):
+        subject = row["subject"].value
+        if subject not in found:
+            found[subject] = _entry(
+                subject, _text(row["subjectLabel"]), _text(row["subjectKind"]), _truthy(row["isElement"])
+            )
+        if row["locator"] is not None:
+            locators[subject].add(row["locator"].value)
+    entries = list(found.values())
+    for entry in entries:
+        entry["locator"] = "; ".join(sorted(locators[entry["iri"]], key=natural_key)) or None
+        entry["slug"] = _slug(entry["kind"] or "other")
+    counts = Counter((e["slug"], e["kind"] or "other") for e in entries)
+    kinds = [
+        {"slug": slug, "label": label, "count": count}
+        for (slug, label), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1]))
+    ]
+    rank = {k["slug"]: n for n, k in enumerate(kinds)}
+    entries.sort(key=lambda e: (rank[e["slug"]], e["text"].lower(), e["iri"]))
+    return {"entries": entries, "kinds": kinds}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def citations_page(iri: str, rest: str, cited_by: str | None, page: str | None) -> dict:
+    """One page of the resources citing ``iri``: all of them or those of one kind, grouped by kind,
+    ``CITATIONS_PAGE`` at a time, with the counts by kind and links to the other pages."""
+    found = citations(iri)
+    kinds = {k["slug"]: k for k in found["kinds"]}
+    if cited_by and cited_by not in kinds:
+        choices = ", ".join(kinds) or "none: nothing cites this resource"
+        abort(
+            400,
+            description=f"No resource of the kind {cited_by[:60]!r} cites this one; the kinds are: {choices}.",
+        )
+    try:
+        number = int(page) if page else 1
+    except ValueError:
+        abort(400, description=f"The page {page[:20]!r} is not a whole number; pages count from 1.")
+    entries = [e for e in found["entries"] if not cited_by or e["slug"] == cited_by]
+    pages = max(1, -(-len(entries) // CITATIONS_PAGE))
+    if not 1 <= number <= pages:
+        abort(404, description=f"There is no page {number} of what cites this resource; there are {pages}.")
+    shown = entries[(number - 1) * CITATIONS_PAGE : number * CITATIONS_PAGE]
+    groups: OrderedDict[str, list[dict]] = OrderedDict()
+    for entry in shown:
+        groups.setdefault(entry["slug"], []).append(entry)
+
+    def href(to: int | None = None, kind: str | None = cited_by) -> str:
+        query = urlencode([(k, v) for k, v in (("cited_by", kind), ("page", to)) if v and v != 1])
+        return f"/id/{rest}{'?' + query if query else ''}#citations"
+
+    return {
+        "total": len(found["entries"]),
+        "count": len(entries),
+        "kind": kinds[cited_by] if cited_by else None,
+        "kinds": [{**k, "href": href(kind=k["slug"])} for k in found["kinds"]],
+        "all_href": href(kind=None),
+        "groups": [(kinds[slug], group) for slug, group in groups.items()],
+        "first": (number - 1) * CITATIONS_PAGE + 1,
+        "last": (number - 1) * CITATIONS_PAGE + len(shown),
+        "page": number,
+        "pages": pages,
+        "previous": href(number - 1) if number > 1 else None,
+        "next": href(number + 1) if number < pages else None,
+    }
 
 
 def _without_parts(relations: OrderedDict, relation_props: dict) -> None:

@@ -122,7 +122,9 @@ def resource(rest: str):
         return resource_rdf(iri, media_type)
     from tipkg.webapp.instruments import resource_context
 
-    context = resource_context(iri, rest)
+    context = resource_context(
+        iri, rest, cited_by=request.args.get("cited_by"), page=request.args.get("page")
+    )
     if context is None:
         abort(404, description=f"The graph has no resource {iri}.")
     page = current_app.make_response(render_template("resource.html", **context))
