@@ -3,11 +3,13 @@
 The graph changes only when it is rebuilt, so what a page shapes from query rows can be kept until
 the next build: ``per_build(name, params, make)`` returns ``make()``'s value, computed at most once
 per build for each ``(name, params)``. The build is told apart by its build record (one cheap
-query, run once per request); a new build empties the cache. Each app keeps its own cache, so two
-apps on two stores (or with two base IRIs) never share a value (``create_app`` gives each its own). A store without a build record is
-not cached at all: nothing says when it changes.
+query, run once per request); a new build empties the cache. Each app keeps its own cache
+(``create_app`` gives it one), so two apps on two stores, or with two base IRIs, never share a
+value. A store without a build record is not cached at all: nothing says when it changes.
 
-Cache data, not pages: views still render their HTML on every request.
+Cache data, not pages: views still render their HTML on every request. Keys come from the graph
+(a resource that exists, a filter of a fixed set), never from free text a reader types, so the
+cache is bounded by the size of the graph.
 """
 
 from __future__ import annotations
@@ -63,18 +65,19 @@ class BuildCache:
 
 
 def build_key() -> tuple | None:
-    """What tells the build being served apart (its id and times), asked once per request; None
-    when the store holds no build record."""
+    """What tells the build being served apart (its id, times and triple counts), asked once per
+    request (the app context's ``g``); None when the store holds no build record."""
     if "tipkg_build" not in g:
         from tipkg.webapp import current_store
 
         rows = list(queries.run(current_store(), "build-record"))
-        g.tipkg_build = (
-            tuple(None if rows[0][v] is None else rows[0][v].value for v in ("build", "started", "ended"))
-            if rows
-            else None
-        )
+        fields = ("build", "started", "ended", "triples", "inferred")
+        g.tipkg_build = tuple(_value(rows[0][f]) for f in fields) if rows else None
     return g.tipkg_build
+
+
+def _value(term) -> str | None:
+    return None if term is None else term.value
 
 
 def build_id() -> str:

@@ -1,0 +1,70 @@
+"""The per-build cache of the web app (tipkg.webapp.cache): kept while the build stays, computed
+again when the store is rebuilt, computed once when threads ask together."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from tests.conftest import minimal_ontology, settings_for
+from tipkg.loaders.build import build
+from tipkg.store import open_store
+from tipkg.webapp import create_app
+from tipkg.webapp.cache import BuildCache, build_id, per_build
+
+
+def test_values_are_kept_for_a_build_and_computed_again_after_a_rebuild(tmp_path):
+    settings = settings_for("memory:", minimal_ontology(tmp_path / "ontology"))
+    store = open_store(settings)
+    build(settings, store=store)
+    app = create_app(settings=settings, store=store)
+    with app.test_request_context():
+        first, built = per_build("test", None, object), build_id()
+    with app.test_request_context():
+        assert per_build("test", None, object) is first  # another request, the same build
+        assert per_build("test", "other params", object) is not first
+    time.sleep(1.05)  # build ids and times name the second: make sure the next build has its own
+    build(settings, store=store)
+    with app.test_request_context():
+        assert build_id() != built
+        assert per_build("test", None, object) is not first
+
+
+def test_two_apps_never_share_a_value(built):
+    one, two = create_app(settings=built), create_app(settings=built)
+    with one.test_request_context():
+        value = per_build("test", None, object)
+    with two.test_request_context():
+        assert per_build("test", None, object) is not value
+
+
+def test_threads_asking_together_compute_once():
+    cache, calls, started = BuildCache(), [], threading.Barrier(8)
+
+    def make():
+        calls.append(1)
+        return object()
+
+    results = []
+
+    def ask():
+        started.wait()
+        results.append(cache.get("build-1", "key", make))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len({id(r) for r in results}) == 1
+
+
+def test_a_value_made_for_a_build_that_was_replaced_meanwhile_is_not_kept():
+    cache = BuildCache()
+
+    def make_while_rebuilt():
+        cache.get("build-2", "other", lambda: None)  # the store moved on while this was computed
+        return "old"
+
+    assert cache.get("build-1", "key", make_while_rebuilt) == "old"
+    assert cache.get("build-2", "key", lambda: "new") == "new"
