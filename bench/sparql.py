@@ -189,7 +189,7 @@ def wrk_script(kind: str, entities: int, seed: int, path: str) -> str:
 
 
 def drive(
-    url: str, kind: str, entities: int, clients: int, warmup: float, duration: float, seed: int
+    url: str, kind: str, entities: int, clients: int, warmup: int, duration: int, seed: int
 ) -> dict:
     """Run wrk against ``url`` for ``warmup`` seconds (not counted), then for ``duration``; return
     the request count, the errors, and the latency distribution as 100 percentile midpoints."""
@@ -342,9 +342,9 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entities", type=int, default=100_000, help="ten triples each")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target and query")
+    parser.add_argument("--duration", type=int, default=10, help="seconds measured per target and query")
     parser.add_argument("--rounds", type=int, default=5, help="slices the duration is measured in, in turn")
-    parser.add_argument("--warmup", type=float, default=0.5, help="seconds not counted before each slice")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds not counted before each slice")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--max-requests", type=int, default=100_000, help="cap per target and query")
     parser.add_argument("--rdflib-deadline", type=float, default=180.0)
@@ -503,7 +503,7 @@ def main(argv: list[str] | None = None) -> None:
 
             in_process = {"floor-ox": ox_json, "floor-tipkg": tipkg_execute}
             order = list(in_process) + list(targets)
-            piece = args.duration / args.rounds
+            piece = max(1, args.duration // args.rounds)  # wrk takes whole seconds
             samples = {
                 (name, kind): {"samples": [], "seconds": 0.0, "errors": 0, "cpu": [0.0, 0, 0]}
                 for name in order

@@ -73,15 +73,16 @@ class Store(ABC):
         return f"<{type(self).__name__} {self.spec}>"
 
 
-def open_store(settings: Settings) -> Store:
-    """Open the store the settings name. Nothing is created until a build commits."""
+def open_store(settings: Settings, *, serving: bool = False) -> Store:
+    """Open the store the settings name. Nothing is created until a build commits. ``serving``: for
+    a server, which answers from an in-memory copy of an on-disk build if ``serve_from_memory``."""
     kind, _, rest = settings.store.partition(":")
     if kind == "oxigraph":
         from tipkg.store.oxigraph import DiskStore
 
         if not rest:
             raise ConfigError("store 'oxigraph:' needs a directory path, e.g. oxigraph:var/store")
-        return DiskStore(settings.store, rest)
+        return DiskStore(settings.store, rest, in_memory=serving and settings.serve_from_memory)
     if kind == "memory":
         from tipkg.store.oxigraph import MemoryStore
 

@@ -57,11 +57,13 @@ class DiskStore(Store):
     """Oxigraph on disk. ``path`` is a link to ``<path>.builds/<build>``, swapped atomically.
 
     Readers open the current build read-only and reopen it when the link moves, so a server keeps
-    answering from the previous build until the new one is complete.
+    answering from the previous build until the new one is complete. With ``in_memory`` (servers),
+    the build is copied into memory when it is opened and queries run on the copy.
     """
 
-    def __init__(self, spec: str, path: str) -> None:
+    def __init__(self, spec: str, path: str, *, in_memory: bool = False) -> None:
         super().__init__(spec)
+        self.in_memory = in_memory
         self.link = Path(path)
         self.builds = self.link.with_name(self.link.name + ".builds")
         self._lock = threading.Lock()
@@ -83,6 +85,11 @@ class DiskStore(Store):
             if self._opened is None or self._opened[0] != target:
                 try:
                     store = ox.Store.read_only(str(self.link.parent / target))
+                    if self.in_memory:
+                        # An in-memory copy answers several times faster than RocksDB read-only.
+                        copy = ox.Store()
+                        copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+                        store = copy
                 except OSError as exc:
                     raise StoreError(f"cannot open the store at {self.link}: {exc}") from exc
                 self._opened = (target, store)

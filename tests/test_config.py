@@ -47,3 +47,14 @@ def test_bad_config_files_name_the_problem(tmp_path, content, message):
 def test_a_named_config_file_that_does_not_exist_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="not a file"):
         load_settings(environ={"TIPKG_CONFIG": str(tmp_path / "missing.toml")})
+
+
+@pytest.mark.parametrize(("text", "value"), [("true", True), ("0", False), ("Off", False), ("yes", True)])
+def test_serve_from_memory_reads_booleans_from_the_environment(text, value):
+    environ = {"TIPKG_CONFIG": "", "TIPKG_SERVE_FROM_MEMORY": text}
+    assert load_settings(environ=environ).serve_from_memory is value
+
+
+def test_serve_from_memory_refuses_other_words():
+    with pytest.raises(ConfigError, match="serve_from_memory must be true or false, got 'maybe'"):
+        load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SERVE_FROM_MEMORY": "maybe"})

@@ -128,6 +128,24 @@ def test_a_second_build_swaps_the_link_and_keeps_two_builds(tmp_path, built_mini
     assert len(list(link.with_name(link.name + ".builds").iterdir())) == 2
 
 
+def test_a_serving_store_answers_from_memory_and_follows_a_new_build(built_minimal):
+    """A server's store copies the build into memory, so the files can change under it; after a new
+    build it copies the new one."""
+    settings, _ = built_minimal
+    serving = open_store(settings, serving=True)
+    first = {r["build"].value for r in queries.run(serving, "build-record")}
+    assert ask(serving, f"ASK {{ <{EX}recruitment> a <{TIP}Act> }}")
+    assert isinstance(serving._current(), ox.Store) and serving.in_memory
+    build(settings)
+    second = {r["build"].value for r in queries.run(serving, "build-record")}
+    assert second and second != first
+    assert ask(serving, f"ASK {{ <{EX}recruitment> a <{TIP}Act> }}")
+    assert not open_store(settings).in_memory, "one-off commands read the build where it lies"
+    assert not open_store(
+        settings.__class__(**{**vars(settings), "serve_from_memory": False}), serving=True
+    ).in_memory
+
+
 def test_memory_store_builds_and_answers(minimal):
     settings = settings_for("memory:", minimal)
     store = open_store(settings)

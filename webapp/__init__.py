@@ -22,7 +22,7 @@ def create_app(
     settings = settings or load_settings(config)
     app = Flask(__name__)
     app.config["TIPKG_SETTINGS"] = settings
-    app.extensions["tipkg.store"] = store or open_store(settings)
+    app.extensions["tipkg.store"] = store or open_store(settings, serving=True)
     app.extensions["tipkg.per_build"] = BuildCache()
 
     from tipkg.webapp.api import bp as api

@@ -111,9 +111,9 @@ def execute(store: Store, job: Job, max_bytes: int) -> bytes:
 
 
 def _worker(settings: Settings, connection) -> None:
-    store = open_store(settings)
+    store = open_store(settings, serving=True)
     try:
-        store.query("ASK {}")  # open the store now, so that no query's time limit pays for it
+        store.query("ASK {}")  # open (or copy) the store now, so that no query's time limit pays for it
         connection.send(("ready", None))
     except Exception as exc:
         connection.send(("failed", f"the store cannot be opened: {exc}"))
