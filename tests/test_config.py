@@ -58,3 +58,11 @@ def test_serve_from_memory_reads_booleans_from_the_environment(text, value):
 def test_serve_from_memory_refuses_other_words():
     with pytest.raises(ConfigError, match="serve_from_memory must be true or false, got 'maybe'"):
         load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SERVE_FROM_MEMORY": "maybe"})
+
+
+def test_a_zero_time_limit_turns_it_off_but_zero_workers_is_an_error():
+    assert load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SPARQL_TIMEOUT": "0"}).sparql_timeout == 0
+    with pytest.raises(ConfigError, match="sparql_workers must be positive"):
+        load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SPARQL_WORKERS": "0"})
+    with pytest.raises(ConfigError, match=r"sparql_timeout must be 0 \(no limit\) or more, got -1"):
+        load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SPARQL_TIMEOUT": "-1"})

@@ -210,3 +210,21 @@ def test_cheap_queries_are_answered_under_a_short_limit(built, tmp_path):
         assert [a.status for a in answers] == [200] * 4, [a.describe() for a in answers]
     finally:
         server.stop()
+
+
+def test_with_the_limit_off_queries_run_in_the_request_thread(built):
+    """sparql_timeout = 0: no worker process is started; the request's thread answers."""
+    import dataclasses
+    import multiprocessing
+
+    from tipkg.webapp import create_app
+
+    app = create_app(settings=dataclasses.replace(built, sparql_timeout=0))
+    before = len(multiprocessing.active_children())
+    response = app.test_client().get(
+        "/sparql", query_string={"query": ACTS}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200
+    assert len(response.get_json()["results"]["bindings"]) == 5
+    assert not app.extensions["tipkg.sparql"].isolated
+    assert len(multiprocessing.active_children()) == before

@@ -9,7 +9,8 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
 - ``ontology_dir``: where the Turtle sources are (default: the package's ``ontology/``);
 - ``docs_dir``: where the build writes the ontology's reference documentation (default ``var/docs``);
 - ``sparql_user`` / ``sparql_password``: HTTP credentials for a remote store, if it needs them;
-- ``sparql_timeout``: seconds a query on /sparql may run before it is stopped (default 10);
+- ``sparql_timeout``: seconds a query on /sparql may run before it is stopped (default 10); 0 turns
+  the limit off, and queries then run in the request's thread, without the worker processes;
 - ``sparql_max_result_bytes``: the largest answer /sparql sends for one query, in bytes as serialised
   (default 32 MiB);
 - ``sparql_workers``: processes that run /sparql queries on an on-disk store (default 2).
@@ -103,7 +104,9 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
                 out[key] = kind(out[key])
             except (TypeError, ValueError):
                 raise ConfigError(f"{origin}: {key} must be a number, got {out[key]!r}") from None
-            if out[key] <= 0:
+            if key == "sparql_timeout" and out[key] < 0:
+                raise ConfigError(f"{origin}: sparql_timeout must be 0 (no limit) or more, got {out[key]!r}")
+            if key != "sparql_timeout" and out[key] <= 0:
                 raise ConfigError(f"{origin}: {key} must be positive, got {out[key]!r}")
     return out
 

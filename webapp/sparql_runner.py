@@ -149,7 +149,8 @@ class Runner:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.isolated = settings.store.startswith("oxigraph:")
+        # A remote store enforces its own limits; with the limit off (0) there is nothing to enforce.
+        self.isolated = settings.store.startswith("oxigraph:") and settings.sparql_timeout > 0
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._idle: queue.LifoQueue = queue.LifoQueue()  # the most recently used worker: its caches are warm
         self._lock = threading.Lock()
