@@ -1,9 +1,10 @@
 """Running /sparql queries with a time limit and a result cap.
 
-On an on-disk Oxigraph store, queries run in worker processes that open the store read-only; a
-query that passes the time limit has its worker killed and replaced, so the server and the other
-requests carry on. Other stores run queries in the request's thread (a remote server enforces its
-own limits). Answers are written in the negotiated format by pyoxigraph and capped in size as they are written.
+On an on-disk Oxigraph store, queries run in worker processes that open the store (or copy it into
+memory); a query that passes the time limit has its worker killed, and a new one is started when
+next needed, so the server and the other requests carry on. Other stores, and a limit of 0 (off),
+run queries in the request's thread (a remote server enforces its own limits). pyoxigraph writes
+the answers in the negotiated format, capped in size as they are written.
 """
 
 from __future__ import annotations
