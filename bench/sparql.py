@@ -478,32 +478,24 @@ def main(argv: list[str] | None = None) -> None:
             def gunicorn_command(app: str) -> list[str]:
                 return [gunicorn, "--workers", "2", "--log-level", "warning", "--bind", "127.0.0.1:PORT", app]
 
-            targets: dict[str, tuple[str, int]] = {}
             view_env = {**base_env, "BENCH_OXIGRAPH_PATH": f"{tmp}/store"}
-            targets["view"] = (
-                start_server(gunicorn_command("bench.sparql:flask_view()"), view_env),
-                args.entities,
-            )
-            targets["view-memory"] = (
-                start_server(
-                    gunicorn_command("bench.sparql:flask_view()"), {**view_env, "BENCH_VIEW_MEMORY": "1"}
+            waitress = [python, "-m", "tipkg.cli", "serve", "--port", "PORT"]
+            servers = {  # name: (command, environment)
+                "view": (gunicorn_command("bench.sparql:flask_view()"), view_env),
+                "view-memory": (
+                    gunicorn_command("bench.sparql:flask_view()"),
+                    {**view_env, "BENCH_VIEW_MEMORY": "1"},
                 ),
-                args.entities,
-            )
-            targets["tipkg-gunicorn"] = (
-                start_server(gunicorn_command("tipkg.webapp:create_app()"), tipkg_env),
-                args.entities,
-            )
-            targets["tipkg-nolimit"] = (
-                start_server(
-                    gunicorn_command("tipkg.webapp:create_app()"), {**tipkg_env, "TIPKG_SPARQL_TIMEOUT": "0"}
+                "tipkg-gunicorn": (gunicorn_command("tipkg.webapp:create_app()"), tipkg_env),
+                "tipkg-nolimit": (
+                    gunicorn_command("tipkg.webapp:create_app()"),
+                    {**tipkg_env, "TIPKG_SPARQL_TIMEOUT": "0"},
                 ),
-                args.entities,
-            )
-            targets["tipkg-waitress"] = (
-                start_server([python, "-m", "tipkg.cli", "serve", "--port", "PORT"], tipkg_env),
-                args.entities,
-            )
+                "tipkg-waitress": (waitress, tipkg_env),
+            }
+            targets: dict[str, tuple[str, int]] = {
+                name: (start_server(command, env), args.entities) for name, (command, env) in servers.items()
+            }
             if server:
                 targets["virtuoso"] = (server.sparql_url, args.entities)
             targets["rdflib"] = (rdflib_url, rdflib_entities)

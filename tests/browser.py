@@ -1,4 +1,5 @@
-"""Shared by the tests that drive Debian's Chromium with Playwright: launch flags and screenshots.
+"""Shared by the tests that drive Debian's Chromium with Playwright: launch flags, screenshots and
+the axe-core accessibility check.
 The `browser` and `page` fixtures are in conftest.py."""
 
 from __future__ import annotations
@@ -20,3 +21,15 @@ def shot(page, name: str, full_page: bool = True) -> Path:
     page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 10_000
     return path
+
+
+def axe_violations(page, rules=("wcag2a", "wcag2aa"), impacts=None) -> list[str]:
+    """Run axe-core (the app's own copy from npm) on the page; its violations of ``rules``, each as
+    "rule: first targets", only those of the given ``impacts`` when named."""
+    page.add_script_tag(url="/vendor/axe-core/axe.min.js")
+    return page.evaluate(
+        """async ([rules, impacts]) => (await axe.run(document, {runOnly: rules})).violations
+            .filter(v => !impacts || impacts.includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))""",
+        [list(rules), list(impacts) if impacts else None],
+    )

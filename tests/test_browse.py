@@ -8,7 +8,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlparse
 
-from tests.browser import shot
+from tests.browser import axe_violations, shot
 
 HTML = {"Accept": "text/html"}
 
@@ -480,9 +480,5 @@ def test_browsing_pages_pass_axe(page):
         "/examples",
     ):
         page.goto(url)
-        page.add_script_tag(url="/vendor/axe-core/axe.min.js")
-        violations = page.evaluate(
-            """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations
-                .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
-        )
+        violations = axe_violations(page)
         assert violations == [], (url, violations)

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.browser import shot
+from tests.browser import axe_violations, shot
 
 HTML = {"Accept": "text/html"}
 CHILD_RECRUITMENT_WAR_CRIME = "cell-purpose-use-of-children-by-armed-or-terrorist-groups--war-crimes"
@@ -392,9 +392,5 @@ def test_the_overlap_pages_pass_axe(page):
         "/matrix?age=nobody",
     ):
         page.goto(url)
-        page.add_script_tag(url="/vendor/axe-core/axe.min.js")
-        violations = page.evaluate(
-            """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations
-                .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
-        )
+        violations = axe_violations(page)
         assert violations == [], (url, violations)

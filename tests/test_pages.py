@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import shot
+from tests.browser import axe_violations, shot
 
 
 def test_assess_a_child_recruited_by_an_armed_group_and_ask_what_if(page):
@@ -76,9 +76,6 @@ def test_bad_input_and_unknown_iris_give_helpful_pages(page):
     shot(page, "not-found")
 
 
-AXE_RULES = "['wcag2a', 'wcag2aa']"
-
-
 @pytest.mark.parametrize(
     "path",
     [
@@ -96,10 +93,5 @@ AXE_RULES = "['wcag2a', 'wcag2aa']"
 def test_assessment_error_and_other_pages_pass_axe(page, path):
     """axe-core, served from the app's own npm packages, finds no WCAG 2 A/AA violation."""
     page.goto(path)
-    page.add_script_tag(url="/vendor/axe-core/axe.min.js")
-    violations = page.evaluate(
-        f"""async () => (await axe.run(document, {{runOnly: {AXE_RULES}}})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
-    )
+    violations = axe_violations(page, impacts=("serious", "critical"))
     assert violations == [], (path, violations)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import shot
+from tests.browser import axe_violations, shot
 from tipkg import queries
 
 ACTS = {"Recruitment", "Transportation", "Transfer", "Harbouring", "Receipt"}
@@ -237,9 +237,6 @@ def test_the_page_passes_axe_with_the_editor_loaded(guarded):
     page.locator("#example-instruments").get_by_role("button", name="instruments").click()
     page.locator(".yasqe_queryButton").click()  # results in a second tab: tables, paging, filters
     page.locator(".yasr table tbody tr").first.wait_for()
-    page.add_script_tag(url="/vendor/axe-core/axe.min.js")
-    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})")
-    problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]]
-    assert problems == []
+    assert axe_violations(page, rules=("wcag2a", "wcag2aa", "best-practice")) == []
     shot(page, "query-page-example")
     assert offsite == [] and errors == []

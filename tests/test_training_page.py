@@ -7,6 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from tests.browser import axe_violations
+
 
 def test_training_page_lists_every_module_with_every_format(client):
     answer = client.get("/training")
@@ -44,11 +46,7 @@ def test_pick_and_download_in_the_browser(page):
     path = download.value.path()
     text = Path(path).read_text(encoding="utf-8")
     assert text.startswith("#") and "https://w3id.org/tipkg/id/" in text
-    page.add_script_tag(url="/vendor/axe-core/axe.min.js")
-    violations = page.evaluate(
-        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations.map(v => v.id)"""
-    )
-    assert violations == []
+    assert axe_violations(page) == []
 
 
 def test_the_anki_deck_opens_with_a_third_party_reader(client, tmp_path):
