@@ -292,6 +292,8 @@ def test_copy_the_citation_of_a_provision(page):
     button = page.get_by_role("button", name="Copy citation")
     assert button.is_visible()
     button.click()
+    # The status is written when the clipboard's promise settles, a moment after the click.
+    page.wait_for_function("document.querySelector('#copy-status').textContent.trim() !== ''")
     assert page.locator("#copy-status").inner_text() == "Citation copied."
     assert page.evaluate("navigator.clipboard.readText()") == FULL_CITATION
     assert wait_for_graph(page) > 1
