@@ -1,0 +1,60 @@
+"""Victim age groups with their bounds, read from the graph (``tip:ageFrom``, ``tip:ageBelow``), so
+that no stage writes the thresholds of 15 and 18 years in code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tipkg import queries
+from tipkg.queries.rows import integer, value
+
+
+@dataclass(frozen=True)
+class AgeGroup:
+    """A band of ages in whole years: ``from_age`` inclusive, ``below`` exclusive (None: unbounded)."""
+
+    iri: str
+    notation: str
+    label: str
+    from_age: int | None
+    below: int | None
+
+    def contains(self, age: int) -> bool:
+        """Whether ``age`` falls in the band.
+
+        >>> AgeGroup("x", "child", "Child", None, 18).contains(17)
+        True
+        """
+        return (self.from_age is None or age >= self.from_age) and (self.below is None or age < self.below)
+
+
+def age_groups(store: Any) -> list[AgeGroup]:
+    """The age groups of the graph, narrowest first (under-15 before child)."""
+    return [
+        AgeGroup(
+            iri=str(value(row["group"])),
+            notation=str(value(row["notation"])),
+            label=str(value(row["label"])),
+            from_age=integer(row["from"]),
+            below=integer(row["below"]),
+        )
+        for row in queries.run(store, "age-groups")
+    ]
+
+
+def groups_for(age: int, groups: list[AgeGroup]) -> list[AgeGroup]:
+    """The groups an age falls in, narrowest first.
+
+    >>> bands = [AgeGroup("u", "under-15", "", None, 15), AgeGroup("c", "child", "", None, 18),
+    ...          AgeGroup("a", "adult", "", 18, None)]
+    >>> [g.notation for g in groups_for(14, bands)], [g.notation for g in groups_for(17, bands)]
+    (['under-15', 'child'], ['child'])
+    """
+    return [group for group in groups if group.contains(age)]
+
+
+def narrowest(age: int, groups: list[AgeGroup]) -> AgeGroup | None:
+    """The narrowest group an age falls in (``under-15`` for 12, ``adult`` for 30)."""
+    found = groups_for(age, groups)
+    return found[0] if found else None
