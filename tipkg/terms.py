@@ -295,3 +295,6 @@ class void:
     """Terms of <http://rdfs.org/ns/void#>."""
 
     NS: Final = "http://rdfs.org/ns/void#"
+    Dataset: Final = "http://rdfs.org/ns/void#Dataset"
+    uriSpace: Final = "http://rdfs.org/ns/void#uriSpace"
+    vocabulary: Final = "http://rdfs.org/ns/void#vocabulary"
