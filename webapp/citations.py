@@ -60,8 +60,10 @@ def _slug(text: str) -> str:
 
 
 def _number(page: str | None) -> int:
+    if not page:
+        return 1
     try:
-        return int(page) if page else 1
+        return int(page)
     except ValueError:
         raise ChoiceError(400, f"The page {page[:20]!r} is not a whole number; pages count from 1.") from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -70,7 +72,8 @@ def _variant(form: MultiDict, **changes: str) -> str:
     args = MultiDict(form)
     for key, value in changes.items():
         args.setlist(key, [value] if value else [])
-    return url_for("pages.assess", **args.to_dict(flat=False))
+    values: dict[str, Any] = args.to_dict(flat=False)
+    return url_for("pages.assess", **values)
 
 
 def _age_groups() -> list[AgeGroup]:

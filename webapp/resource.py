@@ -87,11 +87,10 @@ def resource(rest: str):
     """HTML for people, RDF for clients: by extension (.ttl, .nt, .rdf, .jsonld, .html) or Accept."""
     from tipkg.webapp.linked_data import BY_EXTENSION, resource_rdf, wanted_rdf_type
 
-    stem, dot, extension = rest.rpartition(".")
-    if dot and (extension in BY_EXTENSION or extension == "html"):
-        rest = stem
-    else:
-        extension = None
+    stem, dot, suffix = rest.rpartition(".")
+    extension: str | None = None
+    if dot and (suffix in BY_EXTENSION or suffix == "html"):
+        rest, extension = stem, suffix
     iri = f"{_base()}id/{rest}"
     media_type = wanted_rdf_type(extension) if extension != "html" else None
     if media_type:
