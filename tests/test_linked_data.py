@@ -82,3 +82,24 @@ def test_dumps_download_in_every_format(server, extension, rdflib_format):
     graph = rdflib.Dataset() if extension == "nq" else rdflib.Graph()
     graph.parse(data=body, format=rdflib_format)
     assert len(graph) > 10000 or sum(1 for _ in graph.quads()) > 10000
+
+
+def test_void_serves_the_turtle_description_with_this_servers_dump_addresses(server):
+    status, _headers, body = get(f"{server}/.well-known/void", accept="application/n-triples")
+    assert status == 200
+    graph = rdflib.Graph().parse(data=body, format="nt")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    dataset = rdflib.URIRef("https://w3id.org/tipkg/dataset")
+    assert str(graph.value(dataset, rdflib.DCTERMS.title)).startswith("TIPKG")  # from data/dataset.ttl
+    addresses = {}
+    for distribution in graph.objects(dataset, dcat.distribution):
+        addresses[str(graph.value(distribution, dcat.mediaType))] = str(
+            graph.value(distribution, dcat.downloadURL)
+        )
+    assert addresses == {
+        "application/n-quads": f"{server}/dumps/tipkg.nq",
+        "text/turtle": f"{server}/dumps/tipkg.ttl",
+        "application/ld+json": f"{server}/dumps/tipkg.jsonld",
+    }
+    dumps = {str(o) for o in graph.objects(dataset, rdflib.URIRef("http://rdfs.org/ns/void#dataDump"))}
+    assert dumps == set(addresses.values())

@@ -7,6 +7,7 @@ import json
 import re
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -345,3 +346,117 @@ def test_an_instrument_page_and_the_instruments_list(page):
     shot(page, "resource-instrument")
     page.goto("/instruments")
     shot(page, "instruments")
+
+
+# --- Shaping, on a memory store (no Flask) --------------------------------------------------------
+
+DISPLAY_TTL = Path(__file__).resolve().parent.parent / "ontology" / "model" / "display.ttl"
+EX = "https://w3id.org/tipkg/id/example/"
+SMALL = """
+@prefix tip: <https://w3id.org/tipkg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://w3id.org/tipkg/id/example/> .
+tip:Act rdfs:label "act"@en .
+tip:noMeans rdfs:label "no means"@en .
+ex:wide a tip:Act ; rdfs:label "Wide"@en .
+ex:narrow a tip:Act ; rdfs:label "Narrow"@en ;
+    skos:scopeNote "Only the narrow sense."@en ;
+    skos:definition "Narrowly defined."@en ;
+    skos:broader ex:wide ; skos:hasTopConcept ex:wide ; tip:order 3 ;
+    tip:noMeans true ; ex:unnamedLink ex:wide .
+ex:doc rdfs:label "A paper"@en ; skos:altLabel "Paper"@en .
+ex:one rdfs:label "One"@en ; a tip:Act ; dcterms:source [ tip:document ex:doc ; tip:locator "sect. 2" ] .
+ex:two rdfs:label "Two"@en ; a tip:Act ; dcterms:source ex:doc .
+"""
+
+
+@pytest.fixture(scope="module")
+def small_store():
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(DISPLAY_TTL.read_bytes(), format=ox.RdfFormat.TURTLE)
+    store.load(SMALL.encode(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_display_knowledge_is_read_from_the_graph(small_store):
+    from tipkg.terms import dcterms, skos, tip
+    from tipkg.webapp.resource_model import read_display
+
+    display = read_display(small_store)
+    assert display.name(skos.broader) == "broader concept"
+    assert display.name(skos.broader, "label wins") == "label wins"
+    assert display.inverse[tip.provision] == "Relied on as a provision by"
+    assert display.inverse[dcterms.source] == "Cited as a source by"
+    assert display.ranked(tip.ProseDisplay, tip.QuotationDisplay) == [
+        tip.quotation,
+        skos.definition,
+        dcterms.description,
+        tip.condition,
+        tip.explanation,
+        skos.scopeNote,
+    ]
+    assert display.shown_as(tip.order, tip.HiddenDisplay)
+    assert display.ranked(tip.RelatedInstrumentDisplay)[:2] == [tip.supplements, tip.supplementedBy]
+    # Data loaded from outside may use a property the checks never saw: named from its IRI.
+    assert display.name("http://example.org/v#victimOrigin") == "victim origin"
+
+
+def test_a_resource_is_shaped_by_its_display_annotations(small_store):
+    from tipkg.webapp.resource_model import incoming, outgoing, read_display
+
+    display = read_display(small_store)
+    base = "https://w3id.org/tipkg/"
+    found = outgoing(small_store, EX + "narrow", base, display)
+    assert found is not None and found.label == "Narrow" and found.kinds == ["act"]
+    # Paragraphs in their display order, whatever the order of the rows.
+    assert found.texts == [
+        ("definition", "Narrowly defined.", False),
+        ("scope note", "Only the narrow sense.", False),
+    ]
+    relations = dict(found.relations)
+    assert [e.href for e in relations["broader concept"]] == ["/id/example/wide"]
+    assert "top concept" not in relations and "order" not in dict(found.details)  # hidden
+    assert dict(found.details)["no means"] == ["yes"]
+    assert "unnamed link" in relations
+    headed, _links, cut = incoming(small_store, EX + "wide", base, display, {EX + "wide"})
+    assert dict(headed)["Narrower concepts"][0].text == "Narrow" and not cut
+    assert outgoing(small_store, EX + "nothing", base, display) is None
+
+
+def test_citations_by_kind_and_bad_page_choices(small_store):
+    from tipkg.webapp.citations import ChoiceError, citations, citations_page
+
+    found = citations(small_store, EX + "doc", "https://w3id.org/tipkg/")
+    assert [k["slug"] for k in found["kinds"]] == ["act"]
+    assert [(e.text, e.locator) for e in found["entries"]] == [("One", "sect. 2"), ("Two", None)]
+    page = citations_page(found, "example/doc", None, None)
+    assert page["total"] == 2 and page["pages"] == 1 and page["next"] is None
+    for cited_by, number, status in [("unicorn", None, 400), (None, "x", 400), (None, "2", 404)]:
+        with pytest.raises(ChoiceError) as error:
+            citations_page(found, "example/doc", cited_by, number)
+        assert error.value.status == status
+
+
+def test_a_property_no_page_can_name_fails_the_build(tmp_path):
+    from tests.conftest import EXAMPLES, minimal_ontology, settings_for
+    from tipkg.errors import BuildError
+    from tipkg.loaders.build import build
+
+    ontology = minimal_ontology(tmp_path / "ontology", EXAMPLES / "invalid" / "unworded-property.ttl")
+    with pytest.raises(BuildError) as error:
+        build(settings_for("memory:", ontology))
+    assert "display-wording-violation" in str(error.value)
+    assert "historyNote" in str(error.value)
+
+
+def test_kind_names_and_plurals_come_from_the_graph(client):
+    html = html_of(client, "/instruments")
+    assert "<td>Security Council resolution</td>" in html and "<td>Treaty</td>" in html
+    from tipkg.webapp.instrument_model import plural
+
+    assert plural("designation criterion", 2, "designation criteria") == "designation criteria"

@@ -32,6 +32,9 @@ SAMPLES = {
     "right": "qual:smuggling-of-migrants",
     "topic": "fw:war-crimes",
     "source": "doc:unodc-thematic-paper-2018",
+    "endpoint": "http://localhost/sparql",
+    "mediaType": "application/n-quads",
+    "url": "http://localhost/dumps/tipkg.nq",
 }
 
 
@@ -79,7 +82,14 @@ def answers(store, name: str, params: dict) -> object:
         variables = [v.value for v in result.variables if v.value not in BUILD_SPECIFIC]
         rows = [tuple(normalise(row[v]) for v in variables) for row in result]
         return variables, sorted(rows, key=repr)
-    return sorted((normalise(t.subject), normalise(t.predicate), normalise(t.object)) for t in result)
+    return sorted(
+        (normalise(t.subject), normalise(t.predicate), _build_time(t) or normalise(t.object)) for t in result
+    )
+
+
+def _build_time(triple) -> tuple | None:
+    """When a build ended differs between two builds, like its id (the dataset's dcterms:modified)."""
+    return ("dateTime", "<build>") if triple.predicate.value == "http://purl.org/dc/terms/modified" else None
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from typing import TypeVar
 from flask import current_app, g
 
 from tipkg import queries
+from tipkg.queries.rows import value
 
 T = TypeVar("T")
 _EXTENSION = "tipkg.per_build"
@@ -72,12 +73,8 @@ def build_key() -> tuple | None:
 
         rows = list(queries.run(current_store(), "build-record"))
         fields = ("build", "started", "ended", "triples", "inferred")
-        g.tipkg_build = tuple(_value(rows[0][f]) for f in fields) if rows else None
+        g.tipkg_build = tuple(value(rows[0][f]) for f in fields) if rows else None
     return g.tipkg_build
-
-
-def _value(term) -> str | None:
-    return None if term is None else term.value
 
 
 def build_id() -> str:

@@ -6,17 +6,9 @@ from flask import Blueprint, current_app, jsonify
 
 from tipkg import queries
 from tipkg.errors import StoreError
+from tipkg.queries.rows import integer
 
 bp = Blueprint("health", __name__)
-
-
-def _value(term):
-    if term is None:
-        return None
-    try:
-        return int(term.value) if term.datatype.value.endswith("#integer") else term.value
-    except AttributeError:
-        return term.value
 
 
 @bp.get("/healthz")
@@ -39,13 +31,13 @@ def healthz():
             "iri": record["build"].value,
             "started": record["started"].value,
             "ended": record["ended"].value,
-            "triples": _value(record["triples"]),
-            "inferred_triples": _value(record["inferred"]),
+            "triples": integer(record["triples"]),
+            "inferred_triples": integer(record["inferred"]),
             "files": [
                 {
                     "path": r["path"].value,
                     "sha256": r["sha256"].value,
-                    "triples": _value(r["triples"]),
+                    "triples": integer(r["triples"]),
                     "graph": r["graph"].value,
                 }
                 for r in queries.run(store, "build-files", params)

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from tipkg import queries
-from tipkg.loaders.export import export
 from tipkg.namespaces import PREFIXES, id_prefixes
+from tipkg.queries.export import export
 
 bp = Blueprint("linked_data", __name__)
 RDF_TYPES = {
@@ -75,72 +75,15 @@ def dump(extension: str):
 
 @bp.get("/.well-known/void")
 def void():
+    """The dataset's description from the graph (``ontology/data/dataset.ttl``), with what only this
+    server knows added by named queries: its endpoint and dump addresses, its counts and build."""
     from tipkg.webapp import current_store
 
     store = current_store()
-    base = current_app.config["TIPKG_SETTINGS"].base_iri
-    stats = next(iter(queries.run(store, "dataset-statistics")))
-    build = next(iter(queries.run(store, "build-record")), None)
-    dataset = ox.NamedNode(f"{base}dataset")
-    void_ns, dcat, dct = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
-    rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
-
-    def lit(value, datatype="integer"):
-        return ox.Literal(str(value), datatype=ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#{datatype}"))
-
-    t = [
-        ox.Triple(dataset, rdf_type, ox.NamedNode(void_ns + "Dataset")),
-        ox.Triple(dataset, rdf_type, ox.NamedNode(dcat + "Dataset")),
-        ox.Triple(
-            dataset,
-            ox.NamedNode(dct + "title"),
-            ox.Literal("TIPKG: trafficking in persons in armed conflict", language="en"),
-        ),
-        ox.Triple(
-            dataset,
-            ox.NamedNode(dct + "description"),
-            ox.Literal(
-                "A legal knowledge graph linking the elements of trafficking in persons to the instruments, grave violations, "
-                "conflict-related sexual violence, atrocity crimes and sanctions regimes that reach the same conduct.",
-                language="en",
-            ),
-        ),
-        ox.Triple(
-            dataset,
-            ox.NamedNode(dct + "license"),
-            ox.NamedNode("https://creativecommons.org/licenses/by/4.0/"),
-        ),
-        ox.Triple(
-            dataset,
-            ox.NamedNode(void_ns + "sparqlEndpoint"),
-            ox.NamedNode(url_for("sparql.endpoint", _external=True)),
-        ),
-        ox.Triple(dataset, ox.NamedNode(void_ns + "uriSpace"), ox.Literal(f"{base}id/")),
-        ox.Triple(
-            dataset, ox.NamedNode(void_ns + "vocabulary"), ox.NamedNode("https://w3id.org/tipkg/ontology#")
-        ),
-    ]
-    for name, key in (
-        ("triples", "triples"),
-        ("distinctSubjects", "subjects"),
-        ("classes", "classes"),
-        ("properties", "properties"),
-    ):
-        t.append(ox.Triple(dataset, ox.NamedNode(void_ns + name), lit(stats[key].value)))
+    endpoint = url_for("sparql.endpoint", _external=True)
+    triples = list(queries.run(store, "dataset-description", {"endpoint": endpoint}))
+    triples += queries.run(store, "dataset-numbers")
     for extension, media in DUMPS.items():
-        url = ox.NamedNode(url_for("linked_data.dump", extension=extension, _external=True))
-        t.append(ox.Triple(dataset, ox.NamedNode(void_ns + "dataDump"), url))
-        distribution = ox.NamedNode(f"{base}dataset/distribution/{extension}")
-        t += [
-            ox.Triple(dataset, ox.NamedNode(dcat + "distribution"), distribution),
-            ox.Triple(distribution, rdf_type, ox.NamedNode(dcat + "Distribution")),
-            ox.Triple(distribution, ox.NamedNode(dcat + "downloadURL"), url),
-            ox.Triple(distribution, ox.NamedNode(dcat + "mediaType"), ox.Literal(media)),
-        ]
-    for row in queries.run(store, "seed-documents"):
-        t.append(ox.Triple(dataset, ox.NamedNode(dct + "source"), row["document"]))
-    if build is not None:
-        t.append(ox.Triple(dataset, ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy"), build["build"]))
-        t.append(ox.Triple(dataset, ox.NamedNode(dct + "modified"), build["ended"]))
-    media_type = wanted_rdf_type(None) or "text/turtle"
-    return rdf_response(t, media_type)
+        url = url_for("linked_data.dump", extension=extension, _external=True)
+        triples += queries.run(store, "dataset-dump", {"mediaType": media, "url": url})
+    return rdf_response(sorted(set(triples), key=str), wanted_rdf_type(None) or "text/turtle")

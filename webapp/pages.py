@@ -1,20 +1,19 @@
-"""Pages for people: home, the assessment form, and a page for every resource IRI."""
+"""Pages for people: home and the assessment form (resource pages are in ``resource``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from tipkg.assessment.ages import AgeGroup, age_groups
 from tipkg.assessment.facts import CONTEXT_FLAGS, LIST_KEYS, InputError
+from tipkg.webapp.cache import per_build
+from tipkg.webapp.filters import local
 
 bp = Blueprint("pages", __name__)
-
-
-@bp.app_template_filter("local")
-def local(iri: str) -> str:
-    """The app's own path for an IRI under the configured base; other IRIs unchanged."""
-    base = current_app.config["TIPKG_SETTINGS"].base_iri
-    return "/" + iri[len(base) :] if iri.startswith(base) else iri
+__all__ = ["bp", "local"]  # ``local`` stays importable from here for the pages that use it
 
 
 @bp.get("/")
@@ -53,11 +52,34 @@ def _payload(form: MultiDict) -> dict:
     return payload
 
 
+def age_phrase(group: AgeGroup, groups: list[AgeGroup]) -> str:
+    """How the what-if links name an age group: a band inside a wider one by its bound ("under
+    15"), the others by their label with an article ("a child", "an adult").
+
+    >>> bands = [AgeGroup("u", "under-15", "Child under 15", None, 15),
+    ...          AgeGroup("c", "child", "Child (under 18)", None, 18), AgeGroup("a", "adult", "Adult", 18, None)]
+    >>> [age_phrase(g, bands) for g in bands]
+    ['under 15', 'a child', 'an adult']
+    """
+    inside = group.from_age is None and group.below is not None
+    if inside and any(o.from_age is None and o.below is not None and o.below > group.below for o in groups):
+        return f"under {group.below}"
+    noun = group.label.split(" (")[0].lower()
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
 def _variant(form: MultiDict, **changes: str) -> str:
     args = MultiDict(form)
     for key, value in changes.items():
         args.setlist(key, [value] if value else [])
-    return url_for("pages.assess", **args.to_dict(flat=False))
+    values: dict[str, Any] = args.to_dict(flat=False)
+    return url_for("pages.assess", **values)
+
+
+def _age_groups() -> list[AgeGroup]:
+    from tipkg.webapp import current_store
+
+    return per_build("age-groups", None, lambda: age_groups(current_store()))
 
 
 @bp.get("/assess")
@@ -86,16 +108,13 @@ def assess():
             context["error"] = str(exc)
             return render_template("assess.html", **context), 422
         context["result"] = result
+        groups = _age_groups()
         context["groups"] = {
             s: [q for q in result["qualifications"] if q["status"] == s]
             for s in ("present", "missing", "unknown")
         }
         context["whatif"] = {
-            "age": [
-                ("under 15", _variant(form, age="", age_group="under-15")),
-                ("a child", _variant(form, age="", age_group="child")),
-                ("an adult", _variant(form, age="", age_group="adult")),
-            ],
+            "age": [(age_phrase(g, groups), _variant(form, age="", age_group=g.notation)) for g in groups],
             "conflict": [
                 ("international", _variant(form, armed_conflict="international")),
                 ("non-international", _variant(form, armed_conflict="non-international")),
@@ -103,30 +122,3 @@ def assess():
             ],
         }
     return render_template("assess.html", **context)
-
-
-@bp.get("/id/<path:rest>")
-def resource(rest: str):
-    """HTML for people, RDF for clients: by extension (.ttl, .nt, .rdf, .jsonld, .html) or Accept."""
-    from tipkg.webapp.linked_data import BY_EXTENSION, resource_rdf, wanted_rdf_type
-
-    base = current_app.config["TIPKG_SETTINGS"].base_iri
-    stem, dot, extension = rest.rpartition(".")
-    if dot and (extension in BY_EXTENSION or extension == "html"):
-        rest = stem
-    else:
-        extension = None
-    iri = f"{base}id/{rest}"
-    media_type = wanted_rdf_type(extension if extension != "html" else None) if extension != "html" else None
-    if media_type:
-        return resource_rdf(iri, media_type)
-    from tipkg.webapp.instruments import resource_context
-
-    context = resource_context(
-        iri, rest, cited_by=request.args.get("cited_by"), page=request.args.get("page")
-    )
-    if context is None:
-        abort(404, description=f"The graph has no resource {iri}.")
-    page = current_app.make_response(render_template("resource.html", **context))
-    page.headers.add("Vary", "Accept")
-    return page
