@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 import jinja2
 
 from tipkg.errors import TipkgError
-from tipkg.training.normalise import Module
+from tipkg.training.model import Module
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
