@@ -14,6 +14,17 @@ from tipkg.training.quizbank import category
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMATS = ("html", "pdf", "slides", "markdown", "moodle", "gift", "anki", "csv")
+# What each format is, for people choosing one (the /training page).
+DESCRIPTIONS = {
+    "html": "Handout (HTML, printable)",
+    "pdf": "Handout (PDF)",
+    "slides": "Slides (reveal.js, zipped)",
+    "markdown": "Markdown",
+    "moodle": "Quiz bank (Moodle XML)",
+    "gift": "Quiz bank (GIFT)",
+    "anki": "Flashcards (Anki deck)",
+    "csv": "Flashcards (CSV)",
+}
 
 
 class RenderError(TipkgError):

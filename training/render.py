@@ -18,10 +18,10 @@ from tipkg.errors import ConfigError
 from tipkg.training.base import FORMATS, RenderError, output_name, render_template
 from tipkg.training.cards import flashcards_csv, write_anki
 from tipkg.training.model import Module, Progress
-from tipkg.training.pdf import write_pdf
+from tipkg.training.pdf import CHROMIUM_FLAGS, write_pdf
 from tipkg.training.quizbank import category, moodle_xml
 
-__all__ = ["FORMATS", "RenderError", "category", "output_name", "write"]
+__all__ = ["CHROMIUM_FLAGS", "FORMATS", "RenderError", "category", "output_name", "write"]
 
 
 def _text(template: str) -> Callable[[Module, Path], None]:
