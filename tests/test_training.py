@@ -24,8 +24,9 @@ from tests.conftest import ONTOLOGY, ROOT, run_cli, settings_for
 from tipkg.assessment import Assessor
 from tipkg.loaders.build import build
 from tipkg.store import open_store
+from tipkg.training.model import STATUS_TEXT
 from tipkg.training.modules import get_module, module_names
-from tipkg.training.normalise import STATUS_TEXT, Normaliser
+from tipkg.training.normalise import Normaliser
 from tipkg.training.render import FORMATS, category, output_name, write
 
 SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"

@@ -8,34 +8,25 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from tipkg.training import build
+from tipkg.training.base import DESCRIPTIONS
 from tipkg.training.modules import get_module, module_names
 from tipkg.training.render import FORMATS
 
 bp = Blueprint("training_page", __name__)
-DESCRIPTIONS = {
-    "html": "Handout (HTML, printable)",
-    "pdf": "Handout (PDF)",
-    "slides": "Slides (reveal.js, zipped)",
-    "markdown": "Markdown",
-    "moodle": "Quiz bank (Moodle XML)",
-    "gift": "Quiz bank (GIFT)",
-    "anki": "Flashcards (Anki deck)",
-    "csv": "Flashcards (CSV)",
-}
 
 
 @bp.get("/training")
-def index():
+def index() -> str:
     modules = [(name, get_module(name).title) for name in module_names()]
     formats = [(fmt, DESCRIPTIONS.get(fmt, fmt)) for fmt in FORMATS]
     return render_template("training.html", modules=modules, formats=formats)
 
 
 @bp.get("/training/download")
-def download():
+def download() -> Response:
     from tipkg.webapp import current_store
 
     name, fmt = request.args.get("module", ""), request.args.get("format", "")
