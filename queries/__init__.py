@@ -17,7 +17,7 @@ no user input is ever pasted into SPARQL text. The same mechanism serves every s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from tipkg.errors import QueryError
 from tipkg.namespaces import PREFIXES, id_prefixes
+from tipkg.store import QueryResult, Store
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("iri", "string", "integer", "boolean")
@@ -97,7 +98,7 @@ def expand_curie(text: str, *, base: str | None = None) -> str:
     return text
 
 
-def _scan(text: str):
+def _scan(text: str) -> Iterator[tuple[int, str]]:
     """Yield (index, char) of SPARQL text outside comments, strings and IRIs."""
     i, n = 0, len(text)
     iri = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -199,9 +200,18 @@ def get(name: str) -> NamedQuery:
         raise QueryError(f"no named query {name!r}; known: {names}") from None
 
 
-def run(store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None):
+def run(
+    store: Store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None
+) -> QueryResult:
     """Run the named query on ``store`` with ``params`` bound; returns pyoxigraph results."""
     return store.query(get(name).bind(params, base=base))
+
+
+def select(
+    store: Store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None
+) -> ox.QuerySolutions:
+    """Run a named SELECT query: its solutions, typed as such (StoreError for another form)."""
+    return store.select(get(name).bind(params, base=base))
 
 
 def checks() -> list[NamedQuery]:
