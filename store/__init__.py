@@ -67,23 +67,29 @@ class Store(ABC):
         ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does);
         ``base_iri`` resolves relative IRIs in the query."""
 
-    def select(self, sparql: str, *, default_graphs: list[str] | None = None) -> ox.QuerySolutions:
+    def select(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> ox.QuerySolutions:
         """Run a SELECT query; the solutions, or StoreError if ``sparql`` is of another form."""
-        result = self.query(sparql, default_graphs=default_graphs)
+        result = self.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs)
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError(f"expected a SELECT query, got {type(result).__name__}")
         return result
 
-    def ask(self, sparql: str, *, default_graphs: list[str] | None = None) -> bool:
+    def ask(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> bool:
         """Run an ASK query; its answer, or StoreError if ``sparql`` is of another form."""
-        result = self.query(sparql, default_graphs=default_graphs)
+        result = self.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs)
         if not isinstance(result, ox.QueryBoolean):
             raise StoreError(f"expected an ASK query, got {type(result).__name__}")
         return bool(result)
 
-    def construct(self, sparql: str, *, default_graphs: list[str] | None = None) -> list[ox.Triple]:
+    def construct(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> list[ox.Triple]:
         """Run a CONSTRUCT or DESCRIBE query; its triples, or StoreError for another form."""
-        result = self.query(sparql, default_graphs=default_graphs)
+        result = self.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs)
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
             raise StoreError(f"expected a CONSTRUCT or DESCRIBE query, got {type(result).__name__}")
         return list(result)
