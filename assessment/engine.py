@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tipkg.assessment.facts import LIST_KEYS, Facts
-from tipkg.assessment.model import Model, Qualification, Requirement
+from tipkg.assessment.model import Criterion, Model, Qualification, Requirement
 
 PRESENT, MISSING, UNKNOWN = "present", "missing", "unknown"
 RANK = {PRESENT: 0, UNKNOWN: 1, MISSING: 2}
@@ -129,32 +129,33 @@ def _unique(provisions: list[dict[str, str]]) -> list[dict[str, str]]:
     return out
 
 
+def _where(criterion: Criterion, facts: Facts, model: Model) -> Outcome:
+    """Whether the criterion's regime applies: the facts meet its scope, or are of its country."""
+    if criterion.scope is not None:
+        return evaluate(model.requirements[criterion.scope], facts, model)
+    if facts.country is None:
+        return Outcome(UNKNOWN, needed=["context.country"])
+    return Outcome(PRESENT if facts.country == criterion.country else MISSING)
+
+
 def _sanctions(q: Qualification, facts: Facts, model: Model) -> Answer:
-    """Regimes whose criteria reach the conduct, where the regime applies: the country of the facts,
-    or anywhere for a regime of global scope when the perpetrator is a terrorist group."""
+    """Criteria that reach the conduct, of regimes that apply to the facts (``_where``)."""
     given = [facts.get(k) for k in LIST_KEYS]
     conduct = set().union(*(f.certain for f in given if f))
     conduct_open = any(f is None for f in given)
-    perpetrator = facts.get("context.perpetrator")
-    terrorist = model.vocabulary.get("context.perpetrator", {}).get("terrorist-group")
-    matches, open_matches = [], []
+    matches: list[Criterion] = []
+    open_matches: list[Criterion] = []
+    scope_needed: set[str] = set()
     for criterion in model.criteria:
         reached = criterion.reaches & model.upward(conduct)
-        if criterion.global_scope:
-            where = (
-                PRESENT
-                if perpetrator and terrorist in perpetrator.certain
-                else MISSING
-                if perpetrator
-                else UNKNOWN
-            )
-        else:
-            where = (PRESENT if facts.country == criterion.country else MISSING) if facts.country else UNKNOWN
+        place = _where(criterion, facts, model)
+        where = place.status
         what = PRESENT if reached else UNKNOWN if conduct_open and criterion.reaches else MISSING
         if where == PRESENT and what == PRESENT:
             matches.append(criterion)
         elif MISSING not in (where, what):
             open_matches.append(criterion)
+            scope_needed |= set(place.needed)
     status = PRESENT if matches else UNKNOWN if open_matches else MISSING
     shown = matches or open_matches
     elements: list[dict[str, Any]] = [
@@ -170,6 +171,7 @@ def _sanctions(q: Qualification, facts: Facts, model: Model) -> Answer:
         sorted(
             {k for k, f in zip(LIST_KEYS, given, strict=True) if f is None}
             | ({"context.country"} if not facts.country else set())
+            | scope_needed
         )
         if status == UNKNOWN
         else []

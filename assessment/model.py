@@ -56,15 +56,15 @@ class Qualification:
     provisions: list[Provision] = field(default_factory=list)
     conditionals: list[Conditional] = field(default_factory=list)
     remarks: list[Remark] = field(default_factory=list)
-    from_criteria: bool = False  # evaluated from the sanctions regimes' designation criteria
+    from_criteria: bool = False  # evaluated from its framework's sanctions regimes' criteria
 
 
 @dataclass
 class Criterion:
     regime: str
     regime_label: str
-    country: str | None
-    global_scope: bool
+    country: str | None  # the regime applies to the facts of this country, or
+    scope: str | None  # to the facts that meet this requirement (a regime of global scope)
     iri: str
     label: str
     reaches: set[str]
@@ -145,7 +145,7 @@ def load(store: Store) -> Model:
         q = qualifications.setdefault(
             iri, Qualification(iri, text_of(row, "id"), text_of(row, "label"), _value(row, "definition"))
         )
-        q.from_criteria |= (_value(row, "framework") or "").endswith("/framework/un-sanctions")
+        q.from_criteria |= truthy(row["fromCriteria"])
     for row in queries.select(store, "assessment-structure"):
         found = qualifications.get(text_of(row, "qualification"))
         if found is None:
@@ -176,14 +176,14 @@ def load(store: Store) -> Model:
         q.remarks.sort(key=lambda r: (r.when is not None, r.text))
 
     criteria: dict[str, Criterion] = {}
-    for row in queries.select(store, "sanctions-criteria"):
+    for row in queries.select(store, "assessment-criteria"):
         iri = text_of(row, "criterion")
         if iri not in criteria:
             criteria[iri] = Criterion(
                 regime=text_of(row, "regime"),
                 regime_label=text_of(row, "regimeLabel"),
                 country=_value(row, "country"),
-                global_scope=truthy(row["global"]),
+                scope=_value(row, "scope"),
                 iri=iri,
                 label=text_of(row, "criterionLabel"),
                 reaches=set(),
