@@ -10,7 +10,6 @@ import pyoxigraph as ox
 
 from tipkg import queries
 from tipkg.assessment.ages import AgeGroup, age_groups
-from tipkg.queries.rows import truthy
 from tipkg.store import Store
 
 
@@ -145,7 +144,7 @@ def load(store: Store) -> Model:
         q = qualifications.setdefault(
             iri, Qualification(iri, text_of(row, "id"), text_of(row, "label"), _value(row, "definition"))
         )
-        q.from_criteria |= truthy(row["fromCriteria"])
+        q.from_criteria |= row["fromCriteria"] is not None
     for row in queries.select(store, "assessment-structure"):
         found = qualifications.get(text_of(row, "qualification"))
         if found is None:
