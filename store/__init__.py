@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,34 +62,57 @@ class Store(ABC):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        booleans: Collection[str] = (),
     ) -> QueryResult:
         """Run a SPARQL query. Its default graph is the union of the project's graphs, unless
         ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does);
-        ``base_iri`` resolves relative IRIs in the query."""
+        ``base_iri`` resolves relative IRIs in the query. ``booleans``: the result variables that
+        hold booleans, for servers that answer them as integers (``tipkg.queries`` finds them)."""
 
     def select(
-        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        booleans: Collection[str] = (),
     ) -> ox.QuerySolutions:
         """Run a SELECT query; the solutions, or StoreError if ``sparql`` is of another form."""
-        result = self.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs)
+        result = self.query(
+            sparql, default_graphs=default_graphs, named_graphs=named_graphs, booleans=booleans
+        )
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError(f"expected a SELECT query, got {type(result).__name__}")
         return result
 
     def ask(
-        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        booleans: Collection[str] = (),
     ) -> bool:
         """Run an ASK query; its answer, or StoreError if ``sparql`` is of another form."""
-        result = self.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs)
+        result = self.query(
+            sparql, default_graphs=default_graphs, named_graphs=named_graphs, booleans=booleans
+        )
         if not isinstance(result, ox.QueryBoolean):
             raise StoreError(f"expected an ASK query, got {type(result).__name__}")
         return bool(result)
 
     def construct(
-        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        booleans: Collection[str] = (),
     ) -> list[ox.Triple]:
         """Run a CONSTRUCT or DESCRIBE query; its triples, or StoreError for another form."""
-        result = self.query(sparql, default_graphs=default_graphs, named_graphs=named_graphs)
+        result = self.query(
+            sparql, default_graphs=default_graphs, named_graphs=named_graphs, booleans=booleans
+        )
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
             raise StoreError(f"expected a CONSTRUCT or DESCRIBE query, got {type(result).__name__}")
         return list(result)

@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,6 +48,7 @@ class MemoryStore(Store):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        booleans: Collection[str] = (),  # Oxigraph types booleans itself
     ) -> QueryResult:
         return _run(self._store, sparql, default_graphs, named_graphs, base_iri)
 
@@ -115,6 +117,7 @@ class DiskStore(Store):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        booleans: Collection[str] = (),  # Oxigraph types booleans itself
     ) -> QueryResult:
         return _run(self._current(), sparql, default_graphs, named_graphs, base_iri)
 

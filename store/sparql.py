@@ -19,7 +19,7 @@ import json
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from urllib.error import URLError
 
 import pyoxigraph as ox
@@ -32,6 +32,7 @@ from tipkg.store import Progress, QueryResult, Staging, Store
 CHUNK = 400  # triples per INSERT DATA request: Virtuoso refuses requests that compile to >10k SQL lines
 GSP_CHUNK = 50_000  # triples per Graph Store request: one parse on the server, no SQL compilation
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _BOOLEAN_FORMS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
@@ -54,20 +55,28 @@ def _brief(exc: Exception) -> str:
     return text if len(text) < 400 else text[:400] + " ..."
 
 
-def normalise_booleans(data: bytes) -> bytes:
-    """SPARQL JSON results with every ``xsd:boolean`` value in its canonical form.
+def normalise_booleans(data: bytes, booleans: Collection[str] = ()) -> bytes:
+    """SPARQL JSON results with every boolean as ``"true"``/``"false"`` typed ``xsd:boolean``: values
+    typed ``xsd:boolean``, and the integers 1/0 of the ``booleans`` variables (Virtuoso types the
+    value of ``EXISTS``, ``true`` or a comparison as ``xsd:integer``).
 
     >>> row = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", '
-    >>> row += b'"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "1"}}]}}'
+    >>> row += b'"datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}'
+    >>> json.loads(normalise_booleans(row, {"x"}))["results"]["bindings"][0]["x"]
+    {'type': 'literal', 'datatype': 'http://www.w3.org/2001/XMLSchema#boolean', 'value': 'true'}
     >>> json.loads(normalise_booleans(row))["results"]["bindings"][0]["x"]["value"]
-    'true'
+    '1'
     """
     document = json.loads(data)
     changed = False
     for binding in document.get("results", {}).get("bindings", []):
-        for term in binding.values():
-            if term.get("datatype") == _BOOLEAN and term.get("value") != _BOOLEAN_FORMS.get(term["value"]):
-                term["value"] = _BOOLEAN_FORMS.get(term["value"], term["value"])
+        for name, term in binding.items():
+            typed = term.get("datatype") == _BOOLEAN or (
+                name in booleans and term.get("datatype") == _INTEGER
+            )
+            canonical = _BOOLEAN_FORMS.get(term.get("value", ""))
+            if typed and canonical and (term["value"], term["datatype"]) != (canonical, _BOOLEAN):
+                binding[name] = {"type": "literal", "datatype": _BOOLEAN, "value": canonical}
                 changed = True
     return json.dumps(document).encode() if changed else data
 
@@ -130,6 +139,7 @@ class SparqlStore(Store):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        booleans: Collection[str] = (),
     ) -> QueryResult:
         form = query_form(sparql)
         if base_iri and not re.match(r"\s*BASE\b", sparql, re.IGNORECASE):
@@ -143,7 +153,7 @@ class SparqlStore(Store):
             client.addParameter("named-graph-uri", graph)
         if form in {"SELECT", "ASK"}:
             client.setReturnFormat(JSON)
-            data = normalise_booleans(self._send(client))
+            data = normalise_booleans(self._send(client), booleans)
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         client.setReturnFormat(TURTLE)
         return _triples(ox.parse(self._send(client), format=ox.RdfFormat.TURTLE))
