@@ -13,7 +13,7 @@ from typing import Any
 from tipkg import queries
 from tipkg.assessment import engine, facts
 from tipkg.assessment.facts import InputError
-from tipkg.assessment.model import Model, load
+from tipkg.assessment.model import Model, load, text_of
 from tipkg.store import Store
 
 __all__ = ["Assessor", "InputError"]
@@ -28,7 +28,7 @@ class Assessor:
         self._cached: tuple[str, Model] | None = None
 
     def model(self) -> Model:
-        build = next(iter(queries.run(self.store, "build-record")))["build"].value
+        build = text_of(next(iter(queries.select(self.store, "build-record"))), "build")
         cached = self._cached
         if cached is None or cached[0] != build:
             with self._lock:
@@ -40,6 +40,6 @@ class Assessor:
     def accepted_values(self) -> dict[str, list[str]]:
         return {key: sorted(values) for key, values in self.model().vocabulary.items()}
 
-    def assess(self, payload: Any) -> dict:
+    def assess(self, payload: Any) -> dict[str, Any]:
         model = self.model()
         return engine.assess(facts.parse(payload, model), model)

@@ -4,10 +4,10 @@ that no stage writes the thresholds of 15 and 18 years in code."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from tipkg import queries
 from tipkg.queries.rows import integer, value
+from tipkg.store import Store
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,20 @@ class AgeGroup:
         """
         return (self.from_age is None or age >= self.from_age) and (self.below is None or age < self.below)
 
+    def within(self, other: AgeGroup) -> bool:
+        """Whether every age of this band is also in ``other`` (under-15 is within child).
 
-def age_groups(store: Any) -> list[AgeGroup]:
+        >>> AgeGroup("u", "under-15", "", None, 15).within(AgeGroup("c", "child", "", None, 18))
+        True
+        >>> AgeGroup("a", "adult", "", 18, None).within(AgeGroup("c", "child", "", None, 18))
+        False
+        """
+        low = other.from_age is None or (self.from_age is not None and self.from_age >= other.from_age)
+        high = other.below is None or (self.below is not None and self.below <= other.below)
+        return low and high
+
+
+def age_groups(store: Store) -> list[AgeGroup]:
     """The age groups of the graph, narrowest first (under-15 before child)."""
     return [
         AgeGroup(
@@ -39,7 +51,7 @@ def age_groups(store: Any) -> list[AgeGroup]:
             from_age=integer(row["from"]),
             below=integer(row["below"]),
         )
-        for row in queries.run(store, "age-groups")
+        for row in queries.select(store, "age-groups")
     ]
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tipkg import queries
+from tipkg.assessment.model import text_of
 from tipkg.store import Store
 
 
@@ -13,20 +15,23 @@ class Case:
     iri: str
     label: str
     order: int | None
-    input: dict = field(default_factory=dict)
+    input: dict[str, Any] = field(default_factory=dict)
     attached: set[str] = field(default_factory=set)
 
 
 def load_cases(store: Store) -> dict[str, Case]:
     """Every tip:Case with its facts as an assessment input and the qualifications its source attaches."""
     cases: dict[str, Case] = {}
-    for row in queries.run(store, "case-facts"):
-        iri = row["case"].value
+    for row in queries.select(store, "case-facts"):
+        iri = text_of(row, "case")
         case = cases.setdefault(
-            iri, Case(iri, row["label"].value, int(row["order"].value) if row["order"] is not None else None)
+            iri,
+            Case(
+                iri, text_of(row, "label"), int(text_of(row, "order")) if row["order"] is not None else None
+            ),
         )
-        key = row["key"].value if row["key"] is not None else None
-        value = row["value"].value if row["value"] is not None else None
+        key = text_of(row, "key") if row["key"] is not None else None
+        value = text_of(row, "value") if row["value"] is not None else None
         payload = case.input
         if key in {"acts", "means", "purposes", "conduct"}:
             payload.setdefault(key, [])
@@ -35,7 +40,7 @@ def load_cases(store: Store) -> dict[str, Case]:
         elif key == "victim.age_group":
             payload.setdefault("victim", {})["age_group"] = value
         elif key == "victim.age":
-            payload.setdefault("victim", {})["age"] = int(value)
+            payload.setdefault("victim", {})["age"] = int(value or "")
         elif key == "context.armed_conflict":
             payload.setdefault("context", {})["armed_conflict"] = value
         elif key == "context.perpetrator":
@@ -45,7 +50,7 @@ def load_cases(store: Store) -> dict[str, Case]:
     for case in cases.values():  # an age settles the age group; keep the input consistent
         if "age" in case.input.get("victim", {}):
             case.input["victim"].pop("age_group", None)
-    for row in queries.run(store, "case-qualifications"):
-        if row["case"].value in cases:
-            cases[row["case"].value].attached.add(row["id"].value)
+    for row in queries.select(store, "case-qualifications"):
+        if text_of(row, "case") in cases:
+            cases[text_of(row, "case")].attached.add(text_of(row, "id"))
     return cases

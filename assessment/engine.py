@@ -10,12 +10,14 @@ unknown, and ``present`` when all are present.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tipkg.assessment.facts import LIST_KEYS, Facts
-from tipkg.assessment.model import Model, Qualification, Requirement
+from tipkg.assessment.model import Criterion, Model, Qualification, Requirement
 
 PRESENT, MISSING, UNKNOWN = "present", "missing", "unknown"
 RANK = {PRESENT: 0, UNKNOWN: 1, MISSING: 2}
+Answer = dict[str, Any]  # one qualification's answer, in the shape of the JSON contract
 INPUT_NAMES = {"victim.age_group": "victim"}  # the age may be given as an age or an age group
 
 
@@ -69,15 +71,16 @@ def _evaluate_key(req: Requirement, facts: Facts, model: Model) -> Outcome:
     return Outcome(UNKNOWN, needed=[wanted])
 
 
-def assess_qualification(q: Qualification, facts: Facts, model: Model) -> dict:
+def assess_qualification(q: Qualification, facts: Facts, model: Model) -> Answer:
     if q.from_criteria:
         return _sanctions(q, facts, model)
-    elements, outcomes = [], {}
+    elements: list[dict[str, Any]] = []
+    outcomes: dict[str, Outcome] = {}
     for iri in q.requirements:
         req = model.requirements[iri]
         outcome = evaluate(req, facts, model)
         outcomes[iri] = outcome
-        element = {"label": req.label, "status": outcome.status, "facts": outcome.facts}
+        element: dict[str, Any] = {"label": req.label, "status": outcome.status, "facts": outcome.facts}
         if outcome.waived_by:
             element["waived_by"] = outcome.waived_by
         if outcome.needed:
@@ -87,7 +90,7 @@ def assess_qualification(q: Qualification, facts: Facts, model: Model) -> dict:
     statuses = {o.status for o in outcomes.values()}
     status = MISSING if MISSING in statuses else UNKNOWN if UNKNOWN in statuses else PRESENT
 
-    provisions = [{"iri": p.iri, "citation": p.citation} for p in q.provisions]
+    provisions: list[dict[str, str]] = [{"iri": p.iri, "citation": p.citation} for p in q.provisions]
     for conditional in q.conditionals:
         applies = evaluate(model.requirements[conditional.when], facts, model).status
         if applies != MISSING:
@@ -111,13 +114,14 @@ def assess_qualification(q: Qualification, facts: Facts, model: Model) -> dict:
     )
 
 
-def _answer(q: Qualification, status: str, elements: list[dict], **fields) -> dict:
+def _answer(q: Qualification, status: str, elements: list[dict[str, Any]], **fields: Any) -> Answer:
     """One qualification's answer, in the contract's shape."""
     return {"id": q.id, "iri": q.iri, "label": q.label, "status": status, "elements": elements, **fields}
 
 
-def _unique(provisions: list[dict]) -> list[dict]:
-    seen, out = set(), []
+def _unique(provisions: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen: set[str] = set()
+    out: list[dict[str, str]] = []
     for p in provisions:
         if p["iri"] not in seen:
             seen.add(p["iri"])
@@ -125,35 +129,36 @@ def _unique(provisions: list[dict]) -> list[dict]:
     return out
 
 
-def _sanctions(q: Qualification, facts: Facts, model: Model) -> dict:
-    """Regimes whose criteria reach the conduct, where the regime applies: the country of the facts,
-    or anywhere for a regime of global scope when the perpetrator is a terrorist group."""
+def _where(criterion: Criterion, facts: Facts, model: Model) -> Outcome:
+    """Whether the criterion's regime applies: the facts meet its scope, or are of its country."""
+    if criterion.scope is not None:
+        return evaluate(model.requirements[criterion.scope], facts, model)
+    if facts.country is None:
+        return Outcome(UNKNOWN, needed=["context.country"])
+    return Outcome(PRESENT if facts.country == criterion.country else MISSING)
+
+
+def _sanctions(q: Qualification, facts: Facts, model: Model) -> Answer:
+    """Criteria that reach the conduct, of regimes that apply to the facts (``_where``)."""
     given = [facts.get(k) for k in LIST_KEYS]
     conduct = set().union(*(f.certain for f in given if f))
     conduct_open = any(f is None for f in given)
-    perpetrator = facts.get("context.perpetrator")
-    terrorist = model.vocabulary.get("context.perpetrator", {}).get("terrorist-group")
-    matches, open_matches = [], []
+    matches: list[Criterion] = []
+    open_matches: list[Criterion] = []
+    scope_needed: set[str] = set()
     for criterion in model.criteria:
         reached = criterion.reaches & model.upward(conduct)
-        if criterion.global_scope:
-            where = (
-                PRESENT
-                if perpetrator and terrorist in perpetrator.certain
-                else MISSING
-                if perpetrator
-                else UNKNOWN
-            )
-        else:
-            where = (PRESENT if facts.country == criterion.country else MISSING) if facts.country else UNKNOWN
+        place = _where(criterion, facts, model)
+        where = place.status
         what = PRESENT if reached else UNKNOWN if conduct_open and criterion.reaches else MISSING
         if where == PRESENT and what == PRESENT:
             matches.append(criterion)
         elif MISSING not in (where, what):
             open_matches.append(criterion)
+            scope_needed |= set(place.needed)
     status = PRESENT if matches else UNKNOWN if open_matches else MISSING
     shown = matches or open_matches
-    elements = [
+    elements: list[dict[str, Any]] = [
         {
             "label": f"{c.regime_label}: {c.label}",
             "status": PRESENT if c in matches else UNKNOWN,
@@ -166,6 +171,7 @@ def _sanctions(q: Qualification, facts: Facts, model: Model) -> dict:
         sorted(
             {k for k, f in zip(LIST_KEYS, given, strict=True) if f is None}
             | ({"context.country"} if not facts.country else set())
+            | scope_needed
         )
         if status == UNKNOWN
         else []
@@ -183,7 +189,7 @@ def _sanctions(q: Qualification, facts: Facts, model: Model) -> dict:
     )
 
 
-def assess(facts: Facts, model: Model) -> dict:
+def assess(facts: Facts, model: Model) -> dict[str, Any]:
     results = [assess_qualification(q, facts, model) for q in model.qualifications]
     return {
         "qualifications": results,

@@ -1,7 +1,8 @@
 """The assessment input: validated against the vocabularies in the graph and turned into facts.
 
 Each input key becomes a ``Fact`` with the concepts certainly present and, where the input leaves
-room (an age group "child" may or may not be under 15), the concepts possibly present. A key that
+room (an age group may or may not fall in a narrower band: a child may or may not be under 15;
+the bands are the graph's ``tip:ageFrom``/``tip:ageBelow``), the concepts possibly present. A key that
 is absent is unknown; an empty list is known to hold nothing.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import pycountry
 
+from tipkg.assessment.ages import AgeGroup, groups_for
 from tipkg.assessment.model import Model
 from tipkg.errors import TipkgError
 
@@ -108,8 +110,8 @@ def parse(payload: Any, model: Model) -> Facts:
             elif name in CONTEXT_FLAGS:
                 if not isinstance(value, bool):
                     raise InputError(f"{field}: expected true or false, got {value!r}", field=field)
-                concept = model.vocabulary.get("context", {}).get(name)
-                present = {concept} if value and concept else set()
+                flag = model.vocabulary.get("context", {}).get(name)
+                present = {flag} if value and flag else set()
                 known[field] = Fact(present, present, [str(value).lower()])
             elif name == "country":
                 if (
@@ -128,6 +130,12 @@ def parse(payload: Any, model: Model) -> Facts:
     return Facts(known, country)
 
 
+def _narrower_bands(concept: str, groups: list[AgeGroup]) -> set[str]:
+    """The groups whose ages all fall in ``concept``'s band: a child may or may not be under 15."""
+    band = next((group for group in groups if group.iri == concept), None)
+    return {group.iri for group in groups if band is not None and group.within(band)}
+
+
 def _victim(victim: Any, model: Model) -> Fact | None:
     if not isinstance(victim, dict):
         raise InputError(
@@ -136,22 +144,20 @@ def _victim(victim: Any, model: Model) -> Fact | None:
     for key in victim:
         if key not in {"age", "age_group"}:
             raise InputError(f"unknown key 'victim.{key}'; accepted: age, age_group", field=f"victim.{key}")
-    groups = model.vocabulary.get(AGE_KEY, {})
-    child, under_15, adult = groups.get("child"), groups.get("under-15"), groups.get("adult")
-    from_age = None
+    from_age: set[str] | None = None
     if "age" in victim:
         age = victim["age"]
         if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
             raise InputError(
                 f"victim.age: expected a whole number of years from 0 to 130, got {age!r}", field="victim.age"
             )
-        from_age = {under_15, child} if age < 15 else {child} if age < 18 else {adult}
+        from_age = {group.iri for group in groups_for(age, model.age_groups)}
         certain = possible = from_age
         given = [str(age)]
     if "age_group" in victim:
         concept = _concept(model, AGE_KEY, victim["age_group"], "victim.age_group")
         certain = model.upward({concept})
-        possible = certain | ({under_15} if concept == child else set())
+        possible = certain | _narrower_bands(concept, model.age_groups)
         given = [model.notation_of(concept)]
         if from_age is not None and not certain <= from_age:
             raise InputError(

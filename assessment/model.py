@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from tipkg import queries
+from tipkg.assessment.ages import AgeGroup, age_groups
 from tipkg.store import Store
 
 
@@ -52,15 +55,15 @@ class Qualification:
     provisions: list[Provision] = field(default_factory=list)
     conditionals: list[Conditional] = field(default_factory=list)
     remarks: list[Remark] = field(default_factory=list)
-    from_criteria: bool = False  # evaluated from the sanctions regimes' designation criteria
+    from_criteria: bool = False  # evaluated from its framework's sanctions regimes' criteria
 
 
 @dataclass
 class Criterion:
     regime: str
     regime_label: str
-    country: str | None
-    global_scope: bool
+    country: str | None  # the regime applies to the facts of this country, or
+    scope: str | None  # to the facts that meet this requirement (a regime of global scope)
     iri: str
     label: str
     reaches: set[str]
@@ -77,6 +80,7 @@ class Model:
     qualifications: list[Qualification]
     requirements: dict[str, Requirement]
     criteria: list[Criterion]
+    age_groups: list[AgeGroup] = field(default_factory=list)  # with their bounds, narrowest first
 
     def notation_of(self, iri: str) -> str:
         for values in self.vocabulary.values():
@@ -93,66 +97,74 @@ class Model:
         return out
 
 
-def _value(row, name):
+def _value(row: ox.QuerySolution, name: str) -> str | None:
     term = row[name]
     return None if term is None else term.value
+
+
+def text_of(row: ox.QuerySolution, name: str) -> str:
+    """A variable the query always binds."""
+    term = row[name]
+    assert term is not None, name
+    return str(term.value)
 
 
 def load(store: Store) -> Model:
     vocabulary: dict[str, dict[str, str]] = defaultdict(dict)
     labels: dict[str, str] = {}
-    for row in queries.run(store, "assessment-vocabulary"):
-        vocabulary[row["key"].value][row["notation"].value] = row["concept"].value
-        labels[row["concept"].value] = row["label"].value
+    for row in queries.select(store, "assessment-vocabulary"):
+        vocabulary[text_of(row, "key")][text_of(row, "notation")] = text_of(row, "concept")
+        labels[text_of(row, "concept")] = text_of(row, "label")
 
     ancestors: dict[str, set[str]] = defaultdict(set)
-    for row in queries.run(store, "concept-ancestors"):
-        ancestors[row["concept"].value].add(row["ancestor"].value)
+    for row in queries.select(store, "concept-ancestors"):
+        ancestors[text_of(row, "concept")].add(text_of(row, "ancestor"))
 
     requirements: dict[str, Requirement] = {}
-    for row in queries.run(store, "assessment-requirements"):
-        iri = row["requirement"].value
-        req = requirements.setdefault(iri, Requirement(iri, row["label"].value))
+    for row in queries.select(store, "assessment-requirements"):
+        iri = text_of(row, "requirement")
+        req = requirements.setdefault(iri, Requirement(iri, text_of(row, "label")))
         req.definition = _value(row, "definition") or req.definition
         if row["order"] is not None:
-            req.order = int(row["order"].value)
+            req.order = int(text_of(row, "order"))
         req.fact_key = _value(row, "factKey") or req.fact_key
         for name, target in (("satisfiedBy", req.satisfied_by),):
             if row[name] is not None:
                 target.add(row[name].value)
-        if row["anyOf"] is not None and row["anyOf"].value not in req.any_of:
-            req.any_of.append(row["anyOf"].value)
-        if row["waivedBy"] is not None and row["waivedBy"].value not in req.waived_by:
-            req.waived_by.append(row["waivedBy"].value)
-        if row["provision"] is not None and all(p.iri != row["provision"].value for p in req.provisions):
-            req.provisions.append(Provision(row["provision"].value, row["citation"].value))
+        if row["anyOf"] is not None and text_of(row, "anyOf") not in req.any_of:
+            req.any_of.append(text_of(row, "anyOf"))
+        if row["waivedBy"] is not None and text_of(row, "waivedBy") not in req.waived_by:
+            req.waived_by.append(text_of(row, "waivedBy"))
+        if row["provision"] is not None and all(p.iri != text_of(row, "provision") for p in req.provisions):
+            req.provisions.append(Provision(text_of(row, "provision"), text_of(row, "citation")))
 
     qualifications: dict[str, Qualification] = {}
-    for row in queries.run(store, "assessment-qualifications"):
-        iri = row["qualification"].value
+    for row in queries.select(store, "assessment-qualifications"):
+        iri = text_of(row, "qualification")
         q = qualifications.setdefault(
-            iri, Qualification(iri, row["id"].value, row["label"].value, _value(row, "definition"))
+            iri, Qualification(iri, text_of(row, "id"), text_of(row, "label"), _value(row, "definition"))
         )
-        q.from_criteria |= (_value(row, "framework") or "").endswith("/framework/un-sanctions")
-    for row in queries.run(store, "assessment-structure"):
-        q = qualifications.get(row["qualification"].value)
-        if q is None:
+        q.from_criteria |= row["fromCriteria"] is not None
+    for row in queries.select(store, "assessment-structure"):
+        found = qualifications.get(text_of(row, "qualification"))
+        if found is None:
             continue
-        kind = row["kind"].value
-        if kind == "requirement" and row["item"].value not in q.requirements:
-            q.requirements.append(row["item"].value)
-        elif kind == "provision" and all(p.iri != row["provision"].value for p in q.provisions):
-            q.provisions.append(Provision(row["provision"].value, row["citation"].value))
+        q = found
+        kind = text_of(row, "kind")
+        if kind == "requirement" and text_of(row, "item") not in q.requirements:
+            q.requirements.append(text_of(row, "item"))
+        elif kind == "provision" and all(p.iri != text_of(row, "provision") for p in q.provisions):
+            q.provisions.append(Provision(text_of(row, "provision"), text_of(row, "citation")))
         elif kind == "conditional-provision":
             q.conditionals.append(
                 Conditional(
-                    Provision(row["provision"].value, row["citation"].value),
-                    row["when"].value,
-                    row["conditionLabel"].value,
+                    Provision(text_of(row, "provision"), text_of(row, "citation")),
+                    text_of(row, "when"),
+                    text_of(row, "conditionLabel"),
                 )
             )
         elif kind == "remark":
-            q.remarks.append(Remark(row["text"].value, _value(row, "when")))
+            q.remarks.append(Remark(text_of(row, "text"), _value(row, "when")))
     for q in qualifications.values():
         # A provision that applies only on a condition is not also a general legal basis.
         conditional = {c.provision.iri for c in q.conditionals}
@@ -163,21 +175,21 @@ def load(store: Store) -> Model:
         q.remarks.sort(key=lambda r: (r.when is not None, r.text))
 
     criteria: dict[str, Criterion] = {}
-    for row in queries.run(store, "sanctions-criteria"):
-        iri = row["criterion"].value
+    for row in queries.select(store, "assessment-criteria"):
+        iri = text_of(row, "criterion")
         if iri not in criteria:
             criteria[iri] = Criterion(
-                regime=row["regime"].value,
-                regime_label=row["regimeLabel"].value,
+                regime=text_of(row, "regime"),
+                regime_label=text_of(row, "regimeLabel"),
                 country=_value(row, "country"),
-                global_scope=_value(row, "global") in {"true", "1"},
+                scope=_value(row, "scope"),
                 iri=iri,
-                label=row["criterionLabel"].value,
+                label=text_of(row, "criterionLabel"),
                 reaches=set(),
-                provision=Provision(row["provision"].value, row["citation"].value),
+                provision=Provision(text_of(row, "provision"), text_of(row, "citation")),
             )
         if row["reaches"] is not None:
-            criteria[iri].reaches.add(row["reaches"].value)
+            criteria[iri].reaches.add(text_of(row, "reaches"))
 
     return Model(
         vocabulary=dict(vocabulary),
@@ -186,4 +198,5 @@ def load(store: Store) -> Model:
         qualifications=sorted(qualifications.values(), key=lambda q: q.id),
         requirements=requirements,
         criteria=list(criteria.values()),
+        age_groups=age_groups(store),
     )

@@ -17,7 +17,7 @@ no user input is ever pasted into SPARQL text. The same mechanism serves every s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from tipkg.errors import QueryError
 from tipkg.namespaces import PREFIXES, id_prefixes
+from tipkg.store import QueryResult, Store
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("iri", "string", "integer", "boolean")
@@ -48,6 +49,11 @@ class NamedQuery:
     text: str
     path: Path
     params: tuple[Param, ...] = field(default=())
+
+    @property
+    def booleans(self) -> frozenset[str]:
+        """The result variables that hold booleans (see ``boolean_variables``)."""
+        return boolean_variables(self.text)
 
     def bind(self, values: Mapping[str, object] | None = None, *, base: str | None = None) -> str:
         """The query text with ``values`` bound; raw strings are converted by parameter type."""
@@ -97,7 +103,35 @@ def expand_curie(text: str, *, base: str | None = None) -> str:
     return text
 
 
-def _scan(text: str):
+_BIND = re.compile(r"BIND\s*\(((?:(?!\bBIND\b).)*?)\s+AS\s+\?(\w+)\s*\)", re.IGNORECASE | re.DOTALL)
+# An expression of boolean value: a constant, EXISTS, BOUND, a comparison or a logical operator.
+_BOOLEAN_EXPRESSION = re.compile(
+    r"^\s*(?:true|false)\s*$|\bEXISTS\b|\bBOUND\s*\(|&&|\|\||[<>]|!=|(?<![<>!])=|^\s*!", re.IGNORECASE
+)
+_CARRY = re.compile(r"\(\s*(?:MIN|MAX|SAMPLE)\s*\(\s*\?(\w+)\s*\)\s+AS\s+\?(\w+)\s*\)", re.IGNORECASE)
+
+
+def boolean_variables(text: str) -> frozenset[str]:
+    """The variables a query binds to booleans (``BIND(EXISTS {...} AS ?x)``, ``BIND(true AS ?x)``)
+    or aggregates from them (``(MIN(?x) AS ?y)``), so that a server answering 1/0 can be read alike.
+
+    >>> sorted(boolean_variables("SELECT (MIN(?e) AS ?isElement) WHERE { BIND(true AS ?e) }"))
+    ['e', 'isElement']
+    >>> sorted(boolean_variables('SELECT * WHERE { BIND(?p = <urn:x> && !BOUND(?q) AS ?m) BIND("a=b" AS ?k) }'))
+    ['m']
+    """
+    found = {
+        name
+        for expression, name in _BIND.findall(text)
+        if _BOOLEAN_EXPRESSION.search(re.sub(r'<[^<>\s]*>|"[^"]*"', "", expression))
+    }
+    for source, target in _CARRY.findall(text):
+        if source in found:
+            found.add(target)
+    return frozenset(found)
+
+
+def _scan(text: str) -> Iterator[tuple[int, str]]:
     """Yield (index, char) of SPARQL text outside comments, strings and IRIs."""
     i, n = 0, len(text)
     iri = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -199,9 +233,20 @@ def get(name: str) -> NamedQuery:
         raise QueryError(f"no named query {name!r}; known: {names}") from None
 
 
-def run(store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None):
+def run(
+    store: Store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None
+) -> QueryResult:
     """Run the named query on ``store`` with ``params`` bound; returns pyoxigraph results."""
-    return store.query(get(name).bind(params, base=base))
+    query = get(name)
+    return store.query(query.bind(params, base=base), booleans=query.booleans)
+
+
+def select(
+    store: Store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None
+) -> ox.QuerySolutions:
+    """Run a named SELECT query: its solutions, typed as such (StoreError for another form)."""
+    query = get(name)
+    return store.select(query.bind(params, base=base), booleans=query.booleans)
 
 
 def checks() -> list[NamedQuery]:

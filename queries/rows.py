@@ -1,8 +1,8 @@
 """Query rows to plain Python values: the helpers every stage above the queries shares.
 
 Stores answer with pyoxigraph terms; pages, the assessment and the training generator want strings,
-numbers and dicts. Booleans arrive as ``true``/``false`` from every backend (the SPARQL backend
-normalises Virtuoso's ``1``/``0``).
+numbers and dicts. Booleans arrive as ``true``/``false`` typed ``xsd:boolean`` from every backend
+(the SPARQL backend normalises Virtuoso's ``1``/``0`` once, in ``tipkg.store.sparql``).
 
 >>> import pyoxigraph as ox
 >>> value(ox.Literal("art. 7"))
@@ -44,8 +44,14 @@ def integer(term: Any) -> int | None:
 
 
 def truthy(term: Any) -> bool:
-    """A boolean answer of a query (``true``; ``1`` kept for results read before normalisation)."""
-    return term is not None and term.value in {"true", "1"}
+    """Whether a boolean term of a query's answer is ``true`` (False when unbound).
+
+    >>> truthy(ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))
+    True
+    >>> truthy(None)
+    False
+    """
+    return term is not None and term.value == "true"
 
 
 def rows(results: Any) -> list[Row]:

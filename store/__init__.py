@@ -4,29 +4,34 @@
   current build's directory; a build fills a new directory and swaps the link only when complete,
   so a failed build leaves the previous store serving.
 - ``memory:``: Oxigraph in memory, for tests and one-off runs.
-- ``sparql:QUERY_URL[,UPDATE_URL]``: any SPARQL 1.1 Query + Update server (Virtuoso is the one
-  tested), spoken to with SPARQLWrapper.
+- ``sparql:QUERY_URL[,UPDATE_URL[,GRAPH_STORE_URL]]``: any SPARQL 1.1 Query + Update server
+  (Virtuoso is the one tested), spoken to with SPARQLWrapper; with ``GRAPH_STORE_URL`` (Virtuoso:
+  ``.../sparql-graph-crud``) builds upload through the Graph Store HTTP Protocol (``store/sparql.py``).
 
 Every backend answers queries with pyoxigraph's result types (``QuerySolutions``, ``QueryBoolean``,
-or an iterator of ``Triple``), so the stages above never care which store they talk to. Queries see
-the union of the project's named graphs as their default graph.
+or an iterator of ``Triple``: the ``QueryResult`` union), so the stages above never care which store
+they talk to; ``select()``, ``ask()`` and ``construct()`` check the form and narrow the type. Boolean
+values are ``"true"``/``"false"`` typed ``xsd:boolean`` from every backend. Queries see the union of
+the project's named graphs as their default graph.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from tipkg.errors import ConfigError
+from tipkg.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
     from tipkg.config import Settings
 
 Progress = Callable[[str], None]
-QueryResult = Any  # ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 
 
 class Staging(ABC):
@@ -57,10 +62,60 @@ class Store(ABC):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        booleans: Collection[str] = (),
     ) -> QueryResult:
         """Run a SPARQL query. Its default graph is the union of the project's graphs, unless
         ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does);
-        ``base_iri`` resolves relative IRIs in the query."""
+        ``base_iri`` resolves relative IRIs in the query. ``booleans``: the result variables that
+        hold booleans, for servers that answer them as integers (``tipkg.queries`` finds them)."""
+
+    def select(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        booleans: Collection[str] = (),
+    ) -> ox.QuerySolutions:
+        """Run a SELECT query; the solutions, or StoreError if ``sparql`` is of another form."""
+        result = self.query(
+            sparql, default_graphs=default_graphs, named_graphs=named_graphs, booleans=booleans
+        )
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError(f"expected a SELECT query, got {type(result).__name__}")
+        return result
+
+    def ask(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        booleans: Collection[str] = (),
+    ) -> bool:
+        """Run an ASK query; its answer, or StoreError if ``sparql`` is of another form."""
+        result = self.query(
+            sparql, default_graphs=default_graphs, named_graphs=named_graphs, booleans=booleans
+        )
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError(f"expected an ASK query, got {type(result).__name__}")
+        return bool(result)
+
+    def construct(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        booleans: Collection[str] = (),
+    ) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query; its triples, or StoreError for another form."""
+        result = self.query(
+            sparql, default_graphs=default_graphs, named_graphs=named_graphs, booleans=booleans
+        )
+        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            raise StoreError(f"expected a CONSTRUCT or DESCRIBE query, got {type(result).__name__}")
+        return list(result)
 
     @abstractmethod
     def stage(self) -> Staging:
@@ -90,7 +145,8 @@ def open_store(settings: Settings, *, serving: bool = False) -> Store:
     if kind == "sparql":
         from tipkg.store.sparql import SparqlStore
 
-        query_url, _, update_url = rest.partition(",")
+        query_url, _, more = rest.partition(",")
+        update_url, _, graph_store_url = more.partition(",")
         if not query_url.startswith(("http://", "https://")):
             raise ConfigError(f"store 'sparql:' needs an http(s) query URL, got {query_url!r}")
         return SparqlStore(
@@ -98,10 +154,23 @@ def open_store(settings: Settings, *, serving: bool = False) -> Store:
             query_url,
             update_url or query_url,
             graph_prefix=settings.base_iri + "graph/",
+            graphs_query=_named_query_text("build-graphs"),
+            graph_store_url=graph_store_url or None,
             user=settings.sparql_user,
             password=settings.sparql_password,
         )
     raise ConfigError(f"unknown store kind {kind!r}")
+
+
+def _named_query_text(name: str) -> str:
+    """The text of a named query file, found without importing the query layer above the store."""
+    spec = importlib.util.find_spec("tipkg.queries")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder) / f"{name}.rq"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise ConfigError(f"the named query {name!r} is not installed with tipkg.queries")
 
 
 def count_quads(quads: Iterable[ox.Quad]) -> int:

@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,15 +17,21 @@ from tipkg.store import Progress, QueryResult, Staging, Store
 KEEP_BUILDS = 2  # the live build and the one before it, for a quick manual rollback
 
 
-def _run(store: ox.Store, sparql: str, default_graphs, named_graphs, base_iri=None) -> QueryResult:
-    options: dict = {"base_iri": base_iri} if base_iri else {}
+def _run(
+    store: ox.Store,
+    sparql: str,
+    default_graphs: list[str] | None,
+    named_graphs: list[str] | None,
+    base_iri: str | None = None,
+) -> QueryResult:
+    options: dict[str, object] = {"base_iri": base_iri} if base_iri else {}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     else:
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    return store.query(sparql, **options)
+    return store.query(sparql, **options)  # type: ignore[arg-type]
 
 
 class MemoryStore(Store):
@@ -34,7 +41,15 @@ class MemoryStore(Store):
         super().__init__(spec)
         self._store = ox.Store()
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None, base_iri=None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+        booleans: Collection[str] = (),  # Oxigraph types booleans itself
+    ) -> QueryResult:
         return _run(self._store, sparql, default_graphs, named_graphs, base_iri)
 
     def stage(self) -> Staging:
@@ -95,7 +110,15 @@ class DiskStore(Store):
                 self._opened = (target, store)
             return self._opened[1]
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None, base_iri=None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+        booleans: Collection[str] = (),  # Oxigraph types booleans itself
+    ) -> QueryResult:
         return _run(self._current(), sparql, default_graphs, named_graphs, base_iri)
 
     def stage(self) -> Staging:

@@ -1,25 +1,39 @@
-"""A remote SPARQL 1.1 server (Query + Update), spoken to with SPARQLWrapper.
+"""A remote SPARQL 1.1 server (Query + Update, optionally Graph Store), spoken to with SPARQLWrapper.
 
-Queries name the project's graphs as ``default-graph-uri`` so that they see the same default graph
-as on Oxigraph (servers such as Virtuoso otherwise add their own system graphs). A build is checked
-in full in a local staging store first; only then is each graph replaced on the server, graph by
-graph (``DROP SILENT GRAPH`` then ``INSERT DATA`` in chunks), with the build record last.
+Store spec: ``sparql:QUERY_URL[,UPDATE_URL[,GRAPH_STORE_URL]]``. Queries name the project's graphs
+as ``default-graph-uri`` so that they see the same default graph as on Oxigraph (servers such as
+Virtuoso otherwise add their own system graphs). A build is checked in full in a local staging store
+first; only then is each graph replaced on the server, graph by graph, with the build record last:
+through the SPARQL 1.1 Graph Store HTTP Protocol when ``GRAPH_STORE_URL`` is given (Virtuoso:
+``http://HOST:8890/sparql-graph-crud``, or ``/sparql-graph-crud-auth`` with a user; one ``PUT``
+then ``POST`` of N-Triples per ``GSP_CHUNK`` triples), otherwise by ``DROP SILENT GRAPH`` then
+``INSERT DATA`` in chunks of ``CHUNK`` triples, which any SPARQL Update server accepts.
+
+Virtuoso answers a boolean expression (``BIND(EXISTS {...} AS ?x)``) as ``1``/``0``; results are
+normalised here once, so every backend gives ``"true"``/``"false"`` typed ``xsd:boolean``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.parse
+import urllib.request
+from collections.abc import Collection, Iterator
 from urllib.error import URLError
 
 import pyoxigraph as ox
 from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from tipkg import queries
 from tipkg.errors import StoreError
 from tipkg.store import Progress, QueryResult, Staging, Store
 
 CHUNK = 400  # triples per INSERT DATA request: Virtuoso refuses requests that compile to >10k SQL lines
+GSP_CHUNK = 50_000  # triples per Graph Store request: one parse on the server, no SQL compilation
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_BOOLEAN_FORMS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -41,6 +55,32 @@ def _brief(exc: Exception) -> str:
     return text if len(text) < 400 else text[:400] + " ..."
 
 
+def normalise_booleans(data: bytes, booleans: Collection[str] = ()) -> bytes:
+    """SPARQL JSON results with every boolean as ``"true"``/``"false"`` typed ``xsd:boolean``: values
+    typed ``xsd:boolean``, and the integers 1/0 of the ``booleans`` variables (Virtuoso types the
+    value of ``EXISTS``, ``true`` or a comparison as ``xsd:integer``).
+
+    >>> row = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", '
+    >>> row += b'"datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}'
+    >>> json.loads(normalise_booleans(row, {"x"}))["results"]["bindings"][0]["x"]
+    {'type': 'literal', 'datatype': 'http://www.w3.org/2001/XMLSchema#boolean', 'value': 'true'}
+    >>> json.loads(normalise_booleans(row))["results"]["bindings"][0]["x"]["value"]
+    '1'
+    """
+    document = json.loads(data)
+    changed = False
+    for binding in document.get("results", {}).get("bindings", []):
+        for name, term in binding.items():
+            typed = term.get("datatype") == _BOOLEAN or (
+                name in booleans and term.get("datatype") == _INTEGER
+            )
+            canonical = _BOOLEAN_FORMS.get(term.get("value", ""))
+            if typed and canonical and (term["value"], term["datatype"]) != (canonical, _BOOLEAN):
+                binding[name] = {"type": "literal", "datatype": _BOOLEAN, "value": canonical}
+                changed = True
+    return json.dumps(document).encode() if changed else data
+
+
 class SparqlStore(Store):
     def __init__(
         self,
@@ -49,6 +89,8 @@ class SparqlStore(Store):
         update_url: str,
         *,
         graph_prefix: str,
+        graphs_query: str,
+        graph_store_url: str | None = None,
         user: str | None = None,
         password: str | None = None,
         timeout: int = 120,
@@ -56,7 +98,9 @@ class SparqlStore(Store):
         super().__init__(spec)
         self.query_url = query_url
         self.update_url = update_url
+        self.graph_store_url = graph_store_url
         self.graph_prefix = graph_prefix
+        self.graphs_query = graphs_query  # passed in: the store does not import the query layer
         self.user = user
         self.password = password
         self.timeout = timeout
@@ -77,17 +121,26 @@ class SparqlStore(Store):
         """The project's graphs on the server, as the build record lists them."""
         if self._graphs is None:
             client = self._client()
-            client.setQuery(queries.get("build-graphs").text)
+            client.setQuery(self.graphs_query)
             client.setReturnFormat(JSON)
-            data = self._send(client)
-            solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-            graphs = sorted(s["g"].value for s in solutions if s["g"].value.startswith(self.graph_prefix))
+            solutions = ox.parse_query_results(self._send(client), format=ox.QueryResultsFormat.JSON)
+            assert isinstance(solutions, ox.QuerySolutions)
+            found = (s["g"] for s in solutions)
+            graphs = sorted(g.value for g in found if g is not None and g.value.startswith(self.graph_prefix))
             if not graphs:
                 raise StoreError(f"no TIPKG graph found at {self.query_url}: run `tipkg build` first")
             self._graphs = graphs
         return self._graphs
 
-    def query(self, sparql: str, *, default_graphs=None, named_graphs=None, base_iri=None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+        booleans: Collection[str] = (),
+    ) -> QueryResult:
         form = query_form(sparql)
         if base_iri and not re.match(r"\s*BASE\b", sparql, re.IGNORECASE):
             sparql = f"BASE <{base_iri}>\n{sparql}"  # the protocol has no base parameter
@@ -100,13 +153,15 @@ class SparqlStore(Store):
             client.addParameter("named-graph-uri", graph)
         if form in {"SELECT", "ASK"}:
             client.setReturnFormat(JSON)
-            return ox.parse_query_results(self._send(client), format=ox.QueryResultsFormat.JSON)
+            data = normalise_booleans(self._send(client), booleans)
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         client.setReturnFormat(TURTLE)
-        return iter(list(ox.parse(self._send(client), format=ox.RdfFormat.TURTLE)))
+        return _triples(ox.parse(self._send(client), format=ox.RdfFormat.TURTLE))
 
     def _send(self, client: SPARQLWrapper) -> bytes:
         try:
-            return client.query().response.read()
+            data: bytes = client.query().response.read()
+            return data
         except (SPARQLWrapperException, URLError, OSError) as exc:
             raise StoreError(f"SPARQL server {self.query_url} failed: {_brief(exc)}") from exc
 
@@ -120,8 +175,30 @@ class SparqlStore(Store):
         except (SPARQLWrapperException, URLError, OSError) as exc:
             raise StoreError(f"SPARQL update at {self.update_url} failed: {_brief(exc)}") from exc
 
+    def put_graph(self, graph: str, ntriples: bytes, *, replace: bool) -> None:
+        """Send triples to ``graph`` by the Graph Store Protocol: PUT replaces it, POST adds to it."""
+        assert self.graph_store_url is not None
+        url = f"{self.graph_store_url}?{urllib.parse.urlencode({'graph': graph})}"
+        request = urllib.request.Request(
+            url, data=ntriples, method="PUT" if replace else "POST", headers={"Content-Type": "text/plain"}
+        )  # N-Triples as text/plain: the media type that Virtuoso 7.2 and the protocol both read
+        handlers: list[urllib.request.BaseHandler] = []
+        if self.user:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.graph_store_url, self.user, self.password or "")
+            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
+        try:
+            with urllib.request.build_opener(*handlers).open(request, timeout=self.timeout) as answer:
+                answer.read()
+        except (URLError, OSError) as exc:
+            raise StoreError(f"Graph Store upload to {self.graph_store_url} failed: {_brief(exc)}") from exc
+
     def stage(self) -> Staging:
         return _RemoteStaging(self)
+
+
+def _triples(quads: Iterator[ox.Quad]) -> Iterator[ox.Triple]:
+    return iter([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
 
 
 class _RemoteStaging(Staging):
@@ -136,15 +213,26 @@ class _RemoteStaging(Staging):
         stale = set(self._server_graphs()) - set(graphs)
         for graph in ordered:
             quads = list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-            self.owner.update(f"DROP SILENT GRAPH <{graph}>")
-            for start in range(0, len(quads), CHUNK):
-                chunk = quads[start : start + CHUNK]
-                body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
-                self.owner.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            if self.owner.graph_store_url:
+                self._put(graph, quads)
+            else:
+                self._insert(graph, quads)
             progress(f"uploaded {len(quads)} triples to <{graph}>")
         for graph in sorted(stale):
             self.owner.update(f"DROP SILENT GRAPH <{graph}>")
         self.owner._graphs = None
+
+    def _put(self, graph: str, quads: list[ox.Quad]) -> None:
+        for start in range(0, max(len(quads), 1), GSP_CHUNK):
+            lines = (f"{q.subject} {q.predicate} {q.object} .\n" for q in quads[start : start + GSP_CHUNK])
+            self.owner.put_graph(graph, "".join(lines).encode(), replace=start == 0)
+
+    def _insert(self, graph: str, quads: list[ox.Quad]) -> None:
+        self.owner.update(f"DROP SILENT GRAPH <{graph}>")
+        for start in range(0, len(quads), CHUNK):
+            chunk = quads[start : start + CHUNK]
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
+            self.owner.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
 
     def _server_graphs(self) -> list[str]:
         try:

@@ -379,3 +379,38 @@ def test_cli_assess_prints_the_same_json(built, tmp_path):
     facts.write_text("{not json")
     bad = run_cli("assess", str(facts), env={"TIPKG_STORE": built.store})
     assert bad.returncode == 1 and "not valid JSON" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("regime", "context", "expected", "needed"),
+    [
+        # The ISIL and Al-Qaida regime applies wherever the perpetrator is of the groups it lists.
+        ("isil-al-qaida", {"perpetrator": "terrorist-group"}, "present", []),
+        ("isil-al-qaida", {"perpetrator": "armed-group"}, "missing", []),
+        ("isil-al-qaida", {"country": "CD"}, "unknown", ["context.perpetrator"]),
+        # A country regime applies to the facts of its country.
+        ("drc", {"country": "CD"}, "present", []),
+        ("drc", {"country": "FR", "perpetrator": "terrorist-group"}, "missing", []),
+        ("drc", {"perpetrator": "armed-group"}, "unknown", ["context.country"]),
+    ],
+)
+def test_a_regime_applies_where_its_scope_in_the_graph_says(assessor, regime, context, expected, needed):
+    from tipkg.assessment import facts
+    from tipkg.assessment.engine import _where
+
+    model = assessor.model()
+    criteria = [c for c in model.criteria if c.regime.endswith(f"/regime/{regime}")]
+    assert criteria, regime
+    parsed = facts.parse({"context": context}, model)
+    for criterion in criteria:
+        outcome = _where(criterion, parsed, model)
+        assert (outcome.status, outcome.needed) == (expected, needed), criterion.iri
+
+
+def test_the_global_regime_scope_is_a_requirement_of_the_graph(assessor):
+    model = assessor.model()
+    isil = next(c for c in model.criteria if c.regime.endswith("/regime/isil-al-qaida"))
+    assert (
+        isil.scope in model.requirements and model.requirements[isil.scope].fact_key == "context.perpetrator"
+    )
+    assert all(c.country and c.scope is None for c in model.criteria if c is not isil)

@@ -64,9 +64,6 @@ def normalise(term):
     datatype = term.datatype.value if term.datatype else None
     if datatype in _NUMERIC:
         return ("number", Decimal(term.value))
-    if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
-        # Virtuoso returns the value of a boolean expression (BIND(EXISTS ...)) as an integer 0/1.
-        return ("number", Decimal(1 if term.value in {"true", "1"} else 0))
     if datatype == "http://www.w3.org/2001/XMLSchema#dateTime":
         return ("dateTime", dt.datetime.fromisoformat(term.value.replace("Z", "+00:00")))
     if term.value == "" and datatype == "http://www.w3.org/2001/XMLSchema#string":
@@ -94,7 +91,8 @@ def _build_time(triple) -> tuple | None:
 
 @pytest.fixture(scope="module")
 def virtuoso_store(virtuoso_server, built):
-    settings = settings_for(f"sparql:{virtuoso_server.sparql_url}")
+    url = virtuoso_server.sparql_url
+    settings = settings_for(f"sparql:{url},{url},{virtuoso_server.graph_store_url}")
     build(settings)
     return settings, open_store(settings)
 
@@ -132,3 +130,39 @@ def test_a_failed_build_leaves_the_remote_graph_as_it_was(virtuoso_store, tmp_pa
     with pytest.raises(BuildError, match="SHACL"):
         build(settings_for(settings.store, broken))
     assert next(iter(queries.run(open_store(settings), "triple-count")))["triples"].value == before
+
+
+@pytest.mark.parametrize("protocol", ["graph-store", "update"])
+def test_a_staged_graph_uploads_whole_by_either_protocol(virtuoso_server, protocol):
+    from tipkg.store import _named_query_text
+    from tipkg.store.sparql import GSP_CHUNK, SparqlStore
+
+    url = virtuoso_server.sparql_url
+    prefix = f"urn:tipkg-test:{protocol}/"
+    remote = SparqlStore(
+        "test",
+        url,
+        url,
+        graph_prefix=prefix,  # apart from the project's graphs, which a commit would drop as stale
+        graphs_query=_named_query_text("build-graphs"),
+        graph_store_url=virtuoso_server.graph_store_url if protocol == "graph-store" else None,
+    )
+    graph = ox.NamedNode(prefix + "g")
+    staging = remote.stage()
+    count = GSP_CHUNK + 7 if protocol == "graph-store" else 1200  # more than one request either way
+    staging.store.bulk_extend(
+        ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal(f'o {i} "é"'), graph)
+        for i in range(count)
+    )
+    staging.commit(lambda _: None)
+    counted = remote.select(
+        queries.get("triple-count").text, default_graphs=[graph.value], named_graphs=[graph.value]
+    )
+    assert int(next(iter(counted))["triples"].value) == count
+    staging = remote.stage()  # a second upload replaces the graph, it does not add to it
+    staging.store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("x"), graph))
+    staging.commit(lambda _: None)
+    counted = remote.select(
+        queries.get("triple-count").text, default_graphs=[graph.value], named_graphs=[graph.value]
+    )
+    assert int(next(iter(counted))["triples"].value) == 1

@@ -2,8 +2,8 @@
 
 The Debian package cannot start its own service inside a container, so we run ``virtuoso-t`` in the
 foreground with an ini of our own (its own database directory, loopback ports, a small buffer
-pool), wait for the HTTP port, and grant SPARQL Update to the anonymous SPARQL user so that the
-build can load through the standard protocol.
+pool), wait for the HTTP port, and grant SPARQL Update and graph writes to the anonymous SPARQL user
+so that the build can load through the standard protocols (Update, and the Graph Store Protocol).
 """
 
 from __future__ import annotations
@@ -81,6 +81,11 @@ class Virtuoso:
     def sparql_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}/sparql"
 
+    @property
+    def graph_store_url(self) -> str:
+        """The SPARQL 1.1 Graph Store HTTP Protocol endpoint (anonymous; see the grants in start)."""
+        return f"http://127.0.0.1:{self.http_port}/sparql-graph-crud"
+
     def isql(self, statement: str) -> str:
         out = subprocess.run(
             ["isql-vt", str(self.isql_port), "dba", "dba", f"exec={statement}"],
@@ -137,4 +142,6 @@ def start(directory: Path, *, buffers: int = 20000, timeout: float = 90) -> Virt
             raise RuntimeError(f"Virtuoso did not answer on port {http_port} within {timeout} s")
         time.sleep(0.5)
     server.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
+    # The Graph Store endpoint writes as the anonymous user: let it read and write every graph.
+    server.isql("DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);")
     return server

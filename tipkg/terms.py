@@ -128,6 +128,7 @@ class tip:
     Rule: Final = "https://w3id.org/tipkg/ontology#Rule"
     SanctionsRegime: Final = "https://w3id.org/tipkg/ontology#SanctionsRegime"
     satisfiedBy: Final = "https://w3id.org/tipkg/ontology#satisfiedBy"
+    scope: Final = "https://w3id.org/tipkg/ontology#scope"
     SecurityCouncilResolution: Final = "https://w3id.org/tipkg/ontology#SecurityCouncilResolution"
     SeedDocument: Final = "https://w3id.org/tipkg/ontology#SeedDocument"
     seedFile: Final = "https://w3id.org/tipkg/ontology#seedFile"
