@@ -22,10 +22,10 @@ import urllib.request
 from pathlib import Path
 
 from bench.machine import describe, write_section
-from tests.virtuoso import free_port
 from tipkg.assessment import Assessor
 from tipkg.assessment.cases import load_cases
 from tipkg.config import load_settings
+from tipkg.devtools.virtuoso import free_port
 from tipkg.loaders.build import build
 from tipkg.store import open_store
 
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
             server.terminate()
             server.wait(timeout=30)
 
-    body = f"""Machine: {describe()}. Run on {time.strftime("%Y-%m-%d")} with `python -m bench.assess --requests {args.requests}`.
+    section = f"""Machine: {describe()}. Run on {time.strftime("%Y-%m-%d")} with `python -m bench.assess --requests {args.requests}`.
 The {len(inputs)} worked examples of the graph assessed in turn, one request at a time; target p99 under 100 ms.
 
 | path | p50 | p99 | max |
@@ -88,8 +88,8 @@ The {len(inputs)} worked examples of the graph assessed in turn, one request at 
 | engine in process | {percentiles(in_process)} |
 | POST /api/assess, waitress, loopback | {percentiles(over_http)} |
 """
-    write_section(RESULTS, "Assessment (bench/assess.py)", body)
-    print(body)
+    write_section(RESULTS, "Assessment (bench/assess.py)", section)
+    print(section)
 
 
 if __name__ == "__main__":

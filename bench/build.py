@@ -27,8 +27,8 @@ import pyoxigraph as ox
 import rdflib
 
 from bench.machine import describe, write_section
-from tests import virtuoso
 from tipkg.config import load_settings
+from tipkg.devtools import virtuoso
 from tipkg.loaders.build import build
 from tipkg.store import open_store
 
@@ -84,6 +84,7 @@ def rdflib_rate(quads: list[ox.Quad]) -> float:
     graph = rdflib.Graph()
     started = time.perf_counter()
     for q in quads:
+        assert not isinstance(q.object, ox.Triple) and not isinstance(q.subject, ox.Triple)
         o = (
             rdflib.URIRef(q.object.value)
             if isinstance(q.object, ox.NamedNode)

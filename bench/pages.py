@@ -17,6 +17,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.machine import describe, write_section
 from tipkg.config import load_settings
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
             "disk": create_app(settings=dataclasses.replace(settings, serve_from_memory=False)).test_client(),
         }
         for name, path in PAGES.items():
-            row = [name, path]
+            row: list[Any] = [name, path]
             for mode, client in clients.items():
                 for _ in range(3):  # warm: per-build caches, the assessment model, the search index
                     answer = client.get(path, headers={"Accept": "text/html"})

@@ -47,6 +47,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -146,6 +147,7 @@ def flask_view():
     @app.get("/sparql")
     def sparql():
         result = store.query(request.args["query"], use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)  # the benchmark's queries are SELECTs
         return Response(result.serialize(format=ox.QueryResultsFormat.JSON), mimetype=JSON_TYPE)
 
     return app
@@ -240,7 +242,7 @@ def summary(samples: list[tuple[float, float]], seconds: float) -> dict:
 # --- The run ----------------------------------------------------------------------------------
 
 
-def floor(run, kind: str, entities: int, warmup: float, duration: float) -> dict:
+def floor(run, kind: str, entities: int, warmup: float, duration: float) -> list[float]:
     rng = random.Random(f"floor-{kind}")
     latencies = []
     started = time.perf_counter()
@@ -359,8 +361,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("bench/sparql.py drives the servers with wrk; install it: apt-get install wrk")
 
     from bench.machine import describe, write_section
-    from tests import virtuoso
     from tipkg.config import load_settings
+    from tipkg.devtools import virtuoso
     from tipkg.store import open_store
     from tipkg.webapp.sparql_runner import Job, execute
 
@@ -514,7 +516,7 @@ def main(argv: list[str] | None = None) -> None:
             in_process = {"floor-ox": ox_json, "floor-tipkg": tipkg_execute}
             order = list(in_process) + list(targets)
             piece = max(1, args.duration // args.rounds)  # wrk takes whole seconds
-            samples = {
+            samples: dict[tuple[str, str], dict[str, Any]] = {
                 (name, kind): {"samples": [], "seconds": 0.0, "errors": 0, "cpu": [0.0, 0, 0]}
                 for name in order
                 for kind in ("point", "join")
@@ -564,7 +566,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def free_port_() -> int:
-    from tests.virtuoso import free_port
+    from tipkg.devtools.virtuoso import free_port
 
     return free_port()
 

@@ -98,7 +98,7 @@ def build(
 
     quads: list[ox.Quad] = steps.run("assemble graphs", assemble)
     html: str = steps.run("document the model with pyLODE", lambda: docs.render(sources))
-    graphs = sorted({q.graph_name.value for q in quads})
+    graphs = sorted({q.graph_name.value for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)})
     build_id = started.strftime("%Y%m%dT%H%M%SZ")
     staging = store.stage()
     try:
@@ -121,7 +121,9 @@ def _run_checks(target: ox.Store, sources: list[Source], base: str) -> None:
     problems: list[str] = []
     for check in queries.checks():
         params = {"base": base} if any(p.name == "base" for p in check.params) else {}
-        rows = list(target.query(check.bind(params), use_default_graph_as_union=True))
+        solutions = target.query(check.bind(params), use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions), f"{check.name} is not a SELECT query"
+        rows = list(solutions)
         for row in rows[:MAX_CHECK_ROWS]:
             where = ""
             for variable in ("resource", "referencedBy", "subject", "provision"):
@@ -159,7 +161,9 @@ def _diagnose(triples: list[ox.Triple]) -> list[tuple[ox.NamedNode, str]]:
     graph = ox.DefaultGraph()
     scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
     found = []
-    for row in scratch.query(queries.get("diagnose-disjoint-membership").text):
+    solutions = scratch.query(queries.get("diagnose-disjoint-membership").text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
         found.append(
             (
                 row["resource"],

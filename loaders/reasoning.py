@@ -75,6 +75,7 @@ def reasoner_input(triples: Iterable[ox.Triple]) -> tuple[bytes, int]:
             continue
         if (
             t.predicate == RDFS_RANGE
+            and isinstance(t.object, ox.NamedNode)
             and t.object.value.startswith(_XSD)
             and t.object.value not in OWL2_DATATYPES
         ):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import virtuoso
 from tipkg.config import Settings, load_settings
+from tipkg.devtools import virtuoso
 from tipkg.loaders.build import build
 from tipkg.store import open_store
 from tipkg.webapp import create_app

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tests import virtuoso
 from tests.conftest import settings_for
+from tipkg.devtools import virtuoso
 from tipkg.store import open_store
 
 TIMEOUT = 30.0  # seconds; every request in these tests is bounded

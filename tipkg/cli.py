@@ -93,13 +93,14 @@ def _render(result, fmt: str, base: str) -> str:
             json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
         )
     if not isinstance(result, ox.QuerySolutions):
-        return ox.serialize(
+        turtle = ox.serialize(
             list(result), format=ox.RdfFormat.TURTLE, prefixes={**PREFIXES, **id_prefixes(base)}
-        ).decode()
+        )
+        return (turtle or b"").decode()  # bytes whenever no output file is given
     if fmt == "json":
-        return result.serialize(format=ox.QueryResultsFormat.JSON).decode() + "\n"
+        return (result.serialize(format=ox.QueryResultsFormat.JSON) or b"").decode() + "\n"
     if fmt == "csv":
-        return result.serialize(format=ox.QueryResultsFormat.CSV).decode()
+        return (result.serialize(format=ox.QueryResultsFormat.CSV) or b"").decode()
     names = [v.value for v in result.variables]
     rows = [[_cell(row[n], base) for n in names] for row in result]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
