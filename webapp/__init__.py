@@ -26,6 +26,7 @@ def create_app(
     app.extensions["tipkg.per_build"] = BuildCache()
 
     from tipkg.webapp.api import bp as api
+    from tipkg.webapp.compare import bp as compare
     from tipkg.webapp.examples import bp as examples
     from tipkg.webapp.health import bp as health
     from tipkg.webapp.instruments import bp as instruments
@@ -34,6 +35,7 @@ def create_app(
     from tipkg.webapp.matrix import bp as matrix
     from tipkg.webapp.pages import bp as pages
     from tipkg.webapp.query_page import bp as query_page
+    from tipkg.webapp.sanctions import bp as sanctions
     from tipkg.webapp.search import bp as search
     from tipkg.webapp.sparql import bp as sparql
     from tipkg.webapp.training_page import bp as training_page
@@ -45,7 +47,18 @@ def create_app(
     app.register_blueprint(pages)
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
-    for blueprint in (vendor, search, lists, examples, matrix, instruments, query_page, training_page):
+    for blueprint in (
+        vendor,
+        search,
+        lists,
+        examples,
+        matrix,
+        compare,
+        sanctions,
+        instruments,
+        query_page,
+        training_page,
+    ):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(TipkgError)
