@@ -1,5 +1,5 @@
-"""The overlap matrix's data, free of Flask: the rows of ``matrix-overlaps`` (small parts, each
-named by ``?part``) shaped into frameworks, row groups, overlaps and designation criteria, their
+"""The overlap matrix's data, free of Flask: the rows of one small query per section of the page
+(``MATRIX_QUERIES``) shaped into frameworks, row groups, overlaps and designation criteria, their
 provisions and sources, and the filters' values. Built once per build by the page."""
 
 from __future__ import annotations
@@ -17,6 +17,24 @@ Parts = dict[str, list[Row]]
 # The conflict filter offers armed conflicts only: the matrix is about conduct in armed conflict.
 CONFLICT_VALUES = ("international", "non-international")
 UNORDERED = 10_000
+# Each section of the matrix and the query that answers it (the per-build cache makes the round
+# trips free, and each query says what it is for).
+MATRIX_QUERIES = {
+    "framework": "matrix-frameworks",
+    "row": "matrix-rows",
+    "age-group": "matrix-age-groups",
+    "conflict-type": "matrix-conflict-types",
+    "cell": "matrix-cells",
+    "overlap": "matrix-overlap-texts",
+    "criterion": "matrix-criterion-texts",
+    "age": "matrix-age-restrictions",
+    "conflict": "matrix-conflict-restrictions",
+    "provision": "matrix-item-provisions",
+    "provision-label": "matrix-provisions",
+    "provision-conflict": "matrix-provision-conflicts",
+    "source": "matrix-sources",
+    "source-label": "matrix-source-labels",
+}
 
 
 def slug(iri: str) -> str:
@@ -93,7 +111,8 @@ class MatrixModel:
 
 def load_matrix(store: Any) -> MatrixModel:
     """The matrix of ``store``'s graph."""
-    return shape_matrix(rows(queries.run(store, "matrix-overlaps")), filter_order(age_groups(store)))
+    parts = {part: rows(queries.run(store, name)) for part, name in MATRIX_QUERIES.items()}
+    return shape_matrix(parts, filter_order(age_groups(store)))
 
 
 def _frameworks(parts: Parts) -> list[dict]:
@@ -221,11 +240,9 @@ def _filters(parts: Parts, age_order: list[str]) -> tuple[OrderedDict, dict[str,
     return ages, broader, conflicts
 
 
-def shape_matrix(found: list[Row], age_order: list[str]) -> MatrixModel:
-    """The matrix from the rows of ``matrix-overlaps``; ``age_order`` orders the age filter."""
-    parts: Parts = {}
-    for row in found:
-        parts.setdefault(str(row["part"]), []).append(row)
+def shape_matrix(parts: Parts, age_order: list[str]) -> MatrixModel:
+    """The matrix from the rows of each section's query (``MATRIX_QUERIES``'s keys); ``age_order``
+    orders the age filter."""
     items = _items(parts)
     provisions = _provisions(parts, items)
     sources = _sources(parts, items, provisions)
