@@ -483,3 +483,38 @@ def test_browsing_pages_pass_axe(page):
         page.goto(url)
         violations = axe_violations(page)
         assert violations == [], (url, violations)
+
+
+def test_search_engine_works_on_a_store_without_flask(store, built):
+    from tipkg.webapp.search import lookup
+    from tipkg.webapp.search_index import load_index
+
+    index = load_index(store, "test", built.base_iri)
+    found = lookup(store, index, "sexual slavery", built.base_iri)
+    assert found.hits[0].entry.label.lower() == "sexual slavery" and found.shown_for is None
+    corrected = lookup(store, index, "sexual slavry", built.base_iri)
+    assert corrected.shown_for == "sexual slavery" and corrected.hits
+
+
+def test_examples_are_grouped_by_their_table_row_data(store, built):
+    from tipkg.webapp.examples import shape_examples
+
+    found = shape_examples(store, built.base_iri, lambda params: "/assess?" + str(len(params)))
+    assert [c["row"] for c in found.table] == [1, 2, 3, 4, 5, 6, 7]
+    assert [c["variantOf"].rsplit("/", 1)[-1] for c in found.variants] == ["table-1-row-6", "table-1-row-7"]
+    assert found.others and all(c["row"] is None and not c.get("variantOf") for c in found.others)
+
+
+def test_a_table_row_case_without_its_row_fails_the_build_check():
+    import pyoxigraph as ox
+
+    from tipkg import queries
+
+    data = """@prefix tip: <https://w3id.org/tipkg/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+    <https://w3id.org/tipkg/id/case/a> a tip:Case ; dcterms:source [ tip:locator "ch. 2, table 1, row 3" ] .
+    <https://w3id.org/tipkg/id/case/b> a tip:Case ; tip:tableRow 4 ; dcterms:source [ tip:locator "ch. 2, table 1, row 4" ] .
+    <https://w3id.org/tipkg/id/case/c> a tip:Case ; dcterms:source [ tip:locator "sect. 3.2; table 1, row 6" ] ."""
+    store = ox.Store()
+    store.load(data.encode(), format=ox.RdfFormat.TURTLE)
+    found = [r["resource"].value for r in queries.run(store, "checks/case-table-row-violation")]
+    assert found == ["https://w3id.org/tipkg/id/case/a"]
