@@ -336,7 +336,7 @@ def test_search_escapes_what_the_user_typed(client):
 
 
 def test_search_highlight_escapes_the_text_it_marks():
-    from tipkg.webapp.browse import highlight
+    from tipkg.webapp.search_index import highlight
 
     marked = str(highlight("a <b> & sexual slavery", ["sexual slavery"]))
     assert marked == "a &lt;b&gt; &amp; <mark>sexual slavery</mark>"
@@ -359,10 +359,11 @@ def test_typo_correction_finds_what_difflib_finds_over_the_whole_vocabulary(app)
     every label word of about the same length."""
     import difflib
 
-    from tipkg.webapp import browse
+    from tipkg.webapp.search import label_index
+    from tipkg.webapp.search_index import correct
 
     with app.test_request_context():
-        index = browse.label_index()
+        index = label_index()
         words = sorted(w for by_length in index.words.values() for w in by_length if len(w) >= 5)
         typos = set()
         for word in words[::40]:
@@ -376,24 +377,24 @@ def test_typo_correction_finds_what_difflib_finds_over_the_whole_vocabulary(app)
         for typo in sorted(typos):
             pool = [w for n in range(len(typo) - 2, len(typo) + 3) for w in index.words.get(n, ())]
             expected = difflib.get_close_matches(typo, pool, n=1, cutoff=0.75)
-            assert browse._correct(index, typo) == (expected[0] if expected else None), typo
+            assert correct(index, typo) == (expected[0] if expected else None), typo
             corrected += bool(expected)
         assert corrected > len(typos) / 2
 
 
 def test_search_compares_without_case_accents_or_extra_spaces():
-    from tipkg.webapp.browse import _norm
+    from tipkg.webapp.search_index import norm
 
-    assert _norm("  Crimes  CONTRE l'Humanité ") == "crimes contre l'humanite"
-    assert _norm("Trafficking in persons") == "trafficking in persons"
+    assert norm("  Crimes  CONTRE l'Humanité ") == "crimes contre l'humanite"
+    assert norm("Trafficking in persons") == "trafficking in persons"
 
 
 def test_search_index_is_cached_per_build(client, app):
-    from tipkg.webapp import browse
+    from tipkg.webapp.search import label_index
 
     with app.test_request_context():
-        first = browse.label_index()
-        assert browse.label_index() is first
+        first = label_index()
+        assert label_index() is first
         build = first.build
     assert build.startswith("https://") or build == "unbuilt"
     assert len(first.entries) > 500
@@ -482,3 +483,38 @@ def test_browsing_pages_pass_axe(page):
         page.goto(url)
         violations = axe_violations(page)
         assert violations == [], (url, violations)
+
+
+def test_search_engine_works_on_a_store_without_flask(store, built):
+    from tipkg.webapp.search import lookup
+    from tipkg.webapp.search_index import load_index
+
+    index = load_index(store, "test", built.base_iri)
+    found = lookup(store, index, "sexual slavery", built.base_iri)
+    assert found.hits[0].entry.label.lower() == "sexual slavery" and found.shown_for is None
+    corrected = lookup(store, index, "sexual slavry", built.base_iri)
+    assert corrected.shown_for == "sexual slavery" and corrected.hits
+
+
+def test_examples_are_grouped_by_their_table_row_data(store, built):
+    from tipkg.webapp.examples import shape_examples
+
+    found = shape_examples(store, built.base_iri, lambda params: "/assess?" + str(len(params)))
+    assert [c["row"] for c in found.table] == [1, 2, 3, 4, 5, 6, 7]
+    assert [c["variantOf"].rsplit("/", 1)[-1] for c in found.variants] == ["table-1-row-6", "table-1-row-7"]
+    assert found.others and all(c["row"] is None and not c.get("variantOf") for c in found.others)
+
+
+def test_a_table_row_case_without_its_row_fails_the_build_check():
+    import pyoxigraph as ox
+
+    from tipkg import queries
+
+    data = """@prefix tip: <https://w3id.org/tipkg/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+    <https://w3id.org/tipkg/id/case/a> a tip:Case ; dcterms:source [ tip:locator "ch. 2, table 1, row 3" ] .
+    <https://w3id.org/tipkg/id/case/b> a tip:Case ; tip:tableRow 4 ; dcterms:source [ tip:locator "ch. 2, table 1, row 4" ] .
+    <https://w3id.org/tipkg/id/case/c> a tip:Case ; dcterms:source [ tip:locator "sect. 3.2; table 1, row 6" ] ."""
+    store = ox.Store()
+    store.load(data.encode(), format=ox.RdfFormat.TURTLE)
+    found = [r["resource"].value for r in queries.run(store, "checks/case-table-row-violation")]
+    assert found == ["https://w3id.org/tipkg/id/case/a"]

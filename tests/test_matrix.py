@@ -394,3 +394,30 @@ def test_the_overlap_pages_pass_axe(page):
         page.goto(url)
         violations = axe_violations(page)
         assert violations == [], (url, violations)
+
+
+def test_the_matrix_model_is_shaped_on_a_store_without_flask(store, built):
+    from tipkg.assessment.ages import age_groups
+    from tipkg.webapp.matrix_model import filter_order, load_matrix
+    from tipkg.webapp.matrix_table import matrix_view
+
+    assert filter_order(age_groups(store)) == ["child", "under-15", "adult"]
+    model = load_matrix(store)
+    assert list(model.ages) == ["child", "under-15", "adult"]
+    assert len(model.frameworks) == 12
+    adults = matrix_view(model, "adult", None, built.base_iri)
+    anyone = matrix_view(model, None, None, built.base_iri)
+    assert set(adults["entries"]) < set(anyone["entries"])
+    assert all(e["age"] != "excluded" for e in adults["entries"].values())
+
+
+def test_sanctions_and_comparisons_are_shaped_on_a_store_without_flask(store):
+    from tipkg.webapp.compare import load_comparisons
+    from tipkg.webapp.sanctions import load_sanctions
+
+    regimes = load_sanctions(store)
+    assert len(regimes) == 10 and regimes[0]["global_scope"]
+    assert any(c["reaches"] for g in regimes for c in g["criteria"])
+    assert any(
+        c["slug"] == "trafficking-vs-smuggling" and len(c["points"]) == 8 for c in load_comparisons(store)
+    )

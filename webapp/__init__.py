@@ -26,14 +26,18 @@ def create_app(
     app.extensions["tipkg.per_build"] = BuildCache()
 
     from tipkg.webapp.api import bp as api
-    from tipkg.webapp.browse import bp as browse
+    from tipkg.webapp.compare import bp as compare
+    from tipkg.webapp.examples import bp as examples
     from tipkg.webapp.filters import bp as filters
     from tipkg.webapp.health import bp as health
     from tipkg.webapp.linked_data import bp as linked_data
+    from tipkg.webapp.lists import bp as lists
     from tipkg.webapp.matrix import bp as matrix
     from tipkg.webapp.pages import bp as pages
     from tipkg.webapp.query_page import bp as query_page
     from tipkg.webapp.resource import bp as resource
+    from tipkg.webapp.sanctions import bp as sanctions
+    from tipkg.webapp.search import bp as search
     from tipkg.webapp.sparql import bp as sparql
     from tipkg.webapp.training_page import bp as training_page
     from tipkg.webapp.vendor import bp as vendor
@@ -44,7 +48,19 @@ def create_app(
     app.register_blueprint(pages)
     app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
-    for blueprint in (filters, vendor, browse, matrix, resource, query_page, training_page):
+    for blueprint in (
+        filters,
+        vendor,
+        search,
+        lists,
+        examples,
+        matrix,
+        compare,
+        sanctions,
+        resource,
+        query_page,
+        training_page,
+    ):
         app.register_blueprint(blueprint)
 
     @app.errorhandler(TipkgError)
