@@ -506,7 +506,9 @@ def main(argv: list[str] | None = None) -> None:
                 prewarm(url, entities)
 
             def ox_json(query: str) -> bytes:
-                return store.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+                answer = store.select(query).serialize(format=ox.QueryResultsFormat.JSON)
+                assert answer is not None  # serialize() without a sink returns the bytes
+                return answer
 
             serving = open_store(settings, serving=True)  # what TIPKG's query workers answer from
 

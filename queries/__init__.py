@@ -249,5 +249,12 @@ def select(
     return store.select(query.bind(params, base=base), booleans=query.booleans)
 
 
+def construct(
+    store: Store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None
+) -> list[ox.Triple]:
+    """Run a named CONSTRUCT or DESCRIBE query: its triples (StoreError for another form)."""
+    return store.construct(get(name).bind(params, base=base))
+
+
 def checks() -> list[NamedQuery]:
     return [q for n, q in catalogue().items() if n.startswith("checks/")]

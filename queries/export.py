@@ -33,7 +33,7 @@ def export(store: Any, fmt: str, output: BinaryIO, *, base: str) -> int:
     if fmt not in FORMATS:
         raise TipkgError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     prefix = base + GENID.lstrip("/")
-    rows = queries.run(store, "dump-quads")
+    rows = queries.select(store, "dump-quads")
     if fmt == "nq":
         quads = sorted(
             {ox.Quad(_blank(r["s"], prefix), r["p"], _blank(r["o"], prefix), r["g"]) for r in rows}, key=str

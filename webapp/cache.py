@@ -71,7 +71,7 @@ def build_key() -> tuple | None:
     if "tipkg_build" not in g:
         from tipkg.webapp import current_store
 
-        rows = list(queries.run(current_store(), "build-record"))
+        rows = list(queries.select(current_store(), "build-record"))
         fields = ("build", "started", "ended", "triples", "inferred")
         g.tipkg_build = tuple(value(rows[0][f]) for f in fields) if rows else None
     return g.tipkg_build

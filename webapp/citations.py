@@ -29,7 +29,7 @@ def citations(store: Any, iri: str, base: str) -> dict:
     the locators its pinpoints give."""
     found: OrderedDict[str, Entry] = OrderedDict()
     locators: dict[str, set[str]] = defaultdict(set)
-    for row in queries.run(store, "resource-citations", {"source": iri}):
+    for row in queries.select(store, "resource-citations", {"source": iri}):
         subject = row["subject"].value
         if subject not in found:
             found[subject] = entry(

@@ -66,7 +66,7 @@ def shape_comparisons(found: list[Row]) -> list[dict]:
 
 
 def load_comparisons(store: Any) -> list[dict]:
-    return shape_comparisons(rows(queries.run(store, "compare-points")))
+    return shape_comparisons(rows(queries.select(store, "compare-points")))
 
 
 def comparisons() -> list[dict]:

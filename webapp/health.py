@@ -18,8 +18,8 @@ def healthz():
     settings = current_app.config["TIPKG_SETTINGS"]
     store = current_store()
     try:
-        triples = int(next(iter(queries.run(store, "triple-count")))["triples"].value)
-        records = list(queries.run(store, "build-record"))
+        triples = int(next(iter(queries.select(store, "triple-count")))["triples"].value)
+        records = list(queries.select(store, "build-record"))
     except StoreError as exc:
         return jsonify(status="unavailable", store=store.spec, error=str(exc)), 503
     build = None
@@ -40,9 +40,9 @@ def healthz():
                     "triples": integer(r["triples"]),
                     "graph": r["graph"].value,
                 }
-                for r in queries.run(store, "build-files", params)
+                for r in queries.select(store, "build-files", params)
             ],
-            "tools": [r["tool"].value for r in queries.run(store, "build-tools", params)],
+            "tools": [r["tool"].value for r in queries.select(store, "build-tools", params)],
         }
     status = "ok" if triples and build else "empty"
     return jsonify(

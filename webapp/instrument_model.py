@@ -28,10 +28,10 @@ def plural(noun: str, count: int, plural_form: str | None = None) -> str:
 def toc(store: Any, iri: str, base: str) -> tuple[list[dict], int]:
     """The provisions of an instrument as a tree, each with what relies on it by kind (two queries,
     whatever the number of provisions), and how many provisions there are."""
-    rows = list(queries.run(store, "instrument-provisions", {"instrument": iri}))
+    rows = list(queries.select(store, "instrument-provisions", {"instrument": iri}))
     uses: dict[str, Counter] = defaultdict(Counter)
     plurals: dict[str, str | None] = {}
-    for row in queries.run(store, "instrument-provision-uses", {"instrument": iri}):
+    for row in queries.select(store, "instrument-provision-uses", {"instrument": iri}):
         kind = row["kindLabel"].value
         uses[row["provision"].value][kind] += int(row["count"].value)
         plurals[kind] = value(row["kindPlural"])
@@ -79,7 +79,7 @@ def instruments(store: Any, base: str) -> list[tuple[str, list[dict]]]:
     """The instruments by branch of law (query ``instruments``), the branches by name with the other
     instruments last, each branch's instruments oldest first; kinds named by their class's label."""
     branches: dict[str, list[dict]] = defaultdict(list)
-    for row in queries.run(store, "instruments"):
+    for row in queries.select(store, "instruments"):
         branch = value(row["branch"]) or OTHER_BRANCH
         item = {
             **vars(entry(row["instrument"].value, row["label"].value, base)),

@@ -51,7 +51,7 @@ def rdf_response(triples: list[ox.Triple], media_type: str) -> Response:
 def resource_rdf(iri: str, media_type: str) -> Response:
     from tipkg.webapp import current_store
 
-    triples = list(queries.run(current_store(), "resource-graph", {"resource": iri}))
+    triples = list(queries.construct(current_store(), "resource-graph", {"resource": iri}))
     if not triples:
         abort(404, description=f"The graph has no resource {iri}.")
     return rdf_response(sorted(set(triples), key=str), media_type)
@@ -81,9 +81,9 @@ def void():
 
     store = current_store()
     endpoint = url_for("sparql.endpoint", _external=True)
-    triples = list(queries.run(store, "dataset-description", {"endpoint": endpoint}))
-    triples += queries.run(store, "dataset-numbers")
+    triples = list(queries.construct(store, "dataset-description", {"endpoint": endpoint}))
+    triples += queries.construct(store, "dataset-numbers")
     for extension, media in DUMPS.items():
         url = url_for("linked_data.dump", extension=extension, _external=True)
-        triples += queries.run(store, "dataset-dump", {"mediaType": media, "url": url})
+        triples += queries.construct(store, "dataset-dump", {"mediaType": media, "url": url})
     return rdf_response(sorted(set(triples), key=str), wanted_rdf_type(None) or "text/turtle")

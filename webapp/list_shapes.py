@@ -29,7 +29,7 @@ def href(iri: str, base: str) -> str:
 
 
 def run(store: Any, name: str, base: str, params: dict | None = None) -> list[Row]:
-    return rows(queries.run(store, name, params, base=base))
+    return rows(queries.select(store, name, params, base=base))
 
 
 class MissingScheme(LookupError):

@@ -111,7 +111,7 @@ class MatrixModel:
 
 def load_matrix(store: Any) -> MatrixModel:
     """The matrix of ``store``'s graph."""
-    parts = {part: rows(queries.run(store, name)) for part, name in MATRIX_QUERIES.items()}
+    parts = {part: rows(queries.select(store, name)) for part, name in MATRIX_QUERIES.items()}
     return shape_matrix(parts, filter_order(age_groups(store)))
 
 
@@ -167,13 +167,13 @@ def _sources(parts: Parts, items: dict[str, Item], provisions: dict[str, Provisi
     labels.update({p.iri: p.label for p in provisions.values()})
     sources: dict[str, dict] = {}
     for r in parts.get("source", []):
-        item, source = items.get(str(r["item"])), str(r["source"])
+        item, source, document = items.get(str(r["item"])), str(r["source"]), r["document"]
         if item is None:
             continue
-        if r["document"]:
-            text, href = f"{labels.get(r['document'], r['document'])}, {r['locator']}", r["document"]
+        if document:
+            text, href = f"{labels.get(document) or document}, {r['locator']}", document
         else:
-            text, href = labels.get(source, source), source
+            text, href = labels.get(source) or source, source
         if source not in item.sources:
             item.sources.append(source)
         sources[source] = {"text": text, "href": href}

@@ -61,9 +61,11 @@ def age_phrase(group: AgeGroup, groups: list[AgeGroup]) -> str:
     >>> [age_phrase(g, bands) for g in bands]
     ['under 15', 'a child', 'an adult']
     """
-    inside = group.from_age is None and group.below is not None
-    if inside and any(o.from_age is None and o.below is not None and o.below > group.below for o in groups):
-        return f"under {group.below}"
+    below = group.below
+    inside = group.from_age is None and below is not None
+    wider = [o.below for o in groups if o.from_age is None and o.below is not None]
+    if inside and below is not None and any(b > below for b in wider):
+        return f"under {below}"
     noun = group.label.split(" (")[0].lower()
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
 

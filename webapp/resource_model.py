@@ -57,7 +57,7 @@ def read_display(store: Any) -> Display:
     inverse: dict[str, str] = {}
     modes: dict[str, set[str]] = defaultdict(set)
     order: dict[str, int] = {}
-    for row in queries.run(store, "display-properties"):
+    for row in queries.select(store, "display-properties"):
         prop = row["property"].value
         name = value(row["label"]) or value(row["wording"])
         if name:
@@ -109,7 +109,7 @@ class Outgoing:
 
 def outgoing(store: Any, iri: str, base: str, display: Display) -> Outgoing | None:
     """What ``iri`` says and links to (query ``resource-outgoing``), or None when it says nothing."""
-    rows = list(queries.run(store, "resource-outgoing", {"resource": iri}))
+    rows = list(queries.select(store, "resource-outgoing", {"resource": iri}))
     if not rows:
         return None
     found = Outgoing(label=iri, shown={iri})
@@ -204,7 +204,7 @@ def incoming(
 ) -> tuple[list[tuple[str, list[Entry]]], list[tuple[Entry, str]], bool]:
     """What links to ``iri`` (query ``resource-incoming``) by heading, leaving out what its relations
     already list; the links for the graph; and whether the list was cut at ``INCOMING_LIMIT``."""
-    rows = list(queries.run(store, "resource-incoming", {"resource": iri}))
+    rows = list(queries.select(store, "resource-incoming", {"resource": iri}))
     headed: OrderedDict[str, list[Entry]] = OrderedDict()
     links: list[tuple[Entry, str]] = []
     for row in rows[:INCOMING_LIMIT]:
@@ -265,7 +265,7 @@ def overlaps(store: Any, iri: str, base: str) -> list[dict]:
     """The overlaps ``iri`` takes part in (query ``resource-overlaps``), with the conduct and
     provisions each names besides ``iri`` itself."""
     found: OrderedDict[str, dict] = OrderedDict()
-    for row in queries.run(store, "resource-overlaps", {"resource": iri}):
+    for row in queries.select(store, "resource-overlaps", {"resource": iri}):
         key = row["overlap"].value
         overlap = found.get(key)
         if overlap is None:

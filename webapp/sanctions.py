@@ -79,7 +79,7 @@ def shape_sanctions(found: list[Row]) -> list[dict]:
 
 
 def load_sanctions(store: Any) -> list[dict]:
-    return shape_sanctions(rows(queries.run(store, "sanctions-regimes")))
+    return shape_sanctions(rows(queries.select(store, "sanctions-regimes")))
 
 
 @bp.get("/sanctions")

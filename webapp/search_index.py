@@ -100,7 +100,7 @@ def kind_rank(kind: str) -> tuple[int, int]:
 
 def load_index(store: Any, build: str, base: str | None = None) -> LabelIndex:
     """The label index of ``store``'s graph (``build`` names the build it was made from)."""
-    return make_index(build, rows(queries.run(store, "search-label-index", base=base)))
+    return make_index(build, rows(queries.select(store, "search-label-index", base=base)))
 
 
 def _entries(found: list[Row]) -> tuple[dict[str, Entry], dict[str, list[str]]]:
@@ -167,7 +167,7 @@ def find(
     """Resources whose fields contain ``text`` (and every word of ``extra``), best first."""
     needle = norm(text)
     best: dict[str, Hit] = {}
-    for row in rows(queries.run(store, "search-text", {"text": needle}, base=base)):
+    for row in rows(queries.select(store, "search-text", {"text": needle}, base=base)):
         entry = index.entries.get(str(row["resource"]))
         if entry is None:
             continue

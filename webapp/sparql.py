@@ -175,7 +175,8 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
 def _check(query: str) -> str:
     if len(query.encode()) > MAX_QUERY_BYTES:
         raise ProtocolError(413, f"the query is larger than {MAX_QUERY_BYTES // 1024} KiB")
-    body = query[_PROLOGUE.match(query).end() :]  # the pattern matches any text, if only emptily
+    prologue = _PROLOGUE.match(query)  # the pattern matches any text, if only emptily
+    body = query[prologue.end() if prologue else 0 :]
     if _UPDATE.match(body):
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
     upper = query.upper()

@@ -14,7 +14,8 @@ import multiprocessing.connection
 import queue
 import select
 import threading
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import IO, NamedTuple, cast
 
 import pyoxigraph as ox
 
@@ -95,12 +96,13 @@ def execute(store: Store, job: Job, max_bytes: int) -> bytes:
             named_graphs=list(job.named_graphs) or None,
             base_iri=job.base_iri,
         )
-        if job.media_type in RESULT_TYPES:
-            result.serialize(out, format=RESULT_TYPES[job.media_type])
+        sink = cast(IO[bytes], out)  # duck-typed: pyoxigraph only calls write()
+        if job.media_type in RESULT_TYPES and isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            result.serialize(sink, format=RESULT_TYPES[job.media_type])
         elif isinstance(result, ox.QueryTriples):
-            result.serialize(out, format=RDF_TYPES[job.media_type])
-        else:  # a remote store's CONSTRUCT answer, already parsed
-            ox.serialize((quad.triple for quad in result), out, format=RDF_TYPES[job.media_type])
+            result.serialize(sink, format=RDF_TYPES[job.media_type])
+        else:  # a remote store's CONSTRUCT answer, already parsed into triples
+            ox.serialize(cast(Iterator[ox.Triple], result), sink, format=RDF_TYPES[job.media_type])
     except SyntaxError as exc:
         raise QueryFailed(f"malformed query: {exc}") from exc
     except (OSError, ValueError, RuntimeError) as exc:
