@@ -32,21 +32,7 @@ def load_cases(store: Store) -> dict[str, Case]:
         )
         key = text_of(row, "key") if row["key"] is not None else None
         value = text_of(row, "value") if row["value"] is not None else None
-        payload = case.input
-        if key in {"acts", "means", "purposes", "conduct"}:
-            payload.setdefault(key, [])
-            if value is not None and value not in payload[key]:
-                payload[key].append(value)
-        elif key == "victim.age_group":
-            payload.setdefault("victim", {})["age_group"] = value
-        elif key == "victim.age":
-            payload.setdefault("victim", {})["age"] = int(value or "")
-        elif key == "context.armed_conflict":
-            payload.setdefault("context", {})["armed_conflict"] = value
-        elif key == "context.perpetrator":
-            payload.setdefault("context", {}).setdefault("perpetrator", value)  # the API takes one
-        elif key == "context.flag":
-            payload.setdefault("context", {})[value] = True
+        _add_fact(case.input, key, value)
     for case in cases.values():  # an age settles the age group; keep the input consistent
         if "age" in case.input.get("victim", {}):
             case.input["victim"].pop("age_group", None)
@@ -54,3 +40,21 @@ def load_cases(store: Store) -> dict[str, Case]:
         if text_of(row, "case") in cases:
             cases[text_of(row, "case")].attached.add(text_of(row, "id"))
     return cases
+
+
+def _add_fact(payload: dict[str, Any], key: str | None, value: str | None) -> None:
+    """Put one fact row of a case into its assessment input, in the shape the API takes."""
+    if key in {"acts", "means", "purposes", "conduct"}:
+        payload.setdefault(key, [])
+        if value is not None and value not in payload[key]:
+            payload[key].append(value)
+    elif key == "victim.age_group":
+        payload.setdefault("victim", {})["age_group"] = value
+    elif key == "victim.age":
+        payload.setdefault("victim", {})["age"] = int(value or "")
+    elif key == "context.armed_conflict":
+        payload.setdefault("context", {})["armed_conflict"] = value
+    elif key == "context.perpetrator":
+        payload.setdefault("context", {}).setdefault("perpetrator", value)  # the API takes one
+    elif key == "context.flag" and value is not None:
+        payload.setdefault("context", {})[value] = True

@@ -81,14 +81,8 @@ def parse(payload: Any, model: Model) -> Facts:
             )
     known: dict[str, Fact] = {}
     for key in LIST_KEYS:
-        if key not in payload:
-            continue
-        values = payload[key]
-        if not isinstance(values, list):
-            raise InputError(f"{key}: expected a list of values, got {type(values).__name__}", field=key)
-        concepts = {_concept(model, key, v, f"{key}[{i}]") for i, v in enumerate(values)}
-        expanded = model.upward(concepts)
-        known[key] = Fact(expanded, expanded, [model.notation_of(c) for c in sorted(concepts)])
+        if key in payload:
+            known[key] = _list_fact(payload[key], key, model)
 
     victim = payload.get("victim")
     if victim is not None:
@@ -101,33 +95,51 @@ def parse(payload: Any, model: Model) -> Facts:
     if context is not None:
         if not isinstance(context, dict):
             raise InputError("context: expected an object", field="context")
-        accepted = sorted([*CONTEXT_ENUMS, *CONTEXT_FLAGS, "country"])
         for name, value in context.items():
-            field = f"context.{name}"
-            if name in CONTEXT_ENUMS:
-                concept = _concept(model, CONTEXT_ENUMS[name], value, field)
-                known[CONTEXT_ENUMS[name]] = Fact({concept}, {concept}, [model.notation_of(concept)])
-            elif name in CONTEXT_FLAGS:
-                if not isinstance(value, bool):
-                    raise InputError(f"{field}: expected true or false, got {value!r}", field=field)
-                flag = model.vocabulary.get("context", {}).get(name)
-                present = {flag} if value and flag else set()
-                known[field] = Fact(present, present, [str(value).lower()])
-            elif name == "country":
-                if (
-                    not isinstance(value, str)
-                    or pycountry.countries.get(alpha_2=value.upper()) is None
-                    or len(value) != 2
-                ):
-                    raise InputError(
-                        f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code", field=field
-                    )
-                country = value.upper()
+            if name == "country":
+                country = _country(value, f"context.{name}")
             else:
-                raise InputError(
-                    f"unknown key {field!r}; accepted: {', '.join(accepted)}", field=field, accepted=accepted
-                )
+                key, fact = _context_fact(name, value, model)
+                known[key] = fact
     return Facts(known, country)
+
+
+def _list_fact(values: Any, key: str, model: Model) -> Fact:
+    """One of the list keys (acts, means, ...): its concepts and everything broader."""
+    if not isinstance(values, list):
+        raise InputError(f"{key}: expected a list of values, got {type(values).__name__}", field=key)
+    concepts = {_concept(model, key, v, f"{key}[{i}]") for i, v in enumerate(values)}
+    expanded = model.upward(concepts)
+    return Fact(expanded, expanded, [model.notation_of(c) for c in sorted(concepts)])
+
+
+def _context_fact(name: str, value: Any, model: Model) -> tuple[str, Fact]:
+    """A context key other than the country: an enumerated concept or a true/false flag."""
+    field = f"context.{name}"
+    if name in CONTEXT_ENUMS:
+        concept = _concept(model, CONTEXT_ENUMS[name], value, field)
+        return CONTEXT_ENUMS[name], Fact({concept}, {concept}, [model.notation_of(concept)])
+    if name in CONTEXT_FLAGS:
+        if not isinstance(value, bool):
+            raise InputError(f"{field}: expected true or false, got {value!r}", field=field)
+        flag = model.vocabulary.get("context", {}).get(name)
+        present = {flag} if value and flag else set()
+        return field, Fact(present, present, [str(value).lower()])
+    accepted = sorted([*CONTEXT_ENUMS, *CONTEXT_FLAGS, "country"])
+    raise InputError(
+        f"unknown key {field!r}; accepted: {', '.join(accepted)}", field=field, accepted=accepted
+    )
+
+
+def _country(value: Any, field: str) -> str:
+    """An ISO 3166-1 alpha-2 code, upper-cased, or an InputError naming the field."""
+    if (
+        not isinstance(value, str)
+        or len(value) != 2
+        or pycountry.countries.get(alpha_2=value.upper()) is None
+    ):
+        raise InputError(f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code", field=field)
+    return value.upper()
 
 
 def _narrower_bands(concept: str, groups: list[AgeGroup]) -> set[str]:

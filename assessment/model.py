@@ -110,6 +110,22 @@ def text_of(row: ox.QuerySolution, name: str) -> str:
 
 
 def load(store: Store) -> Model:
+    """The assessment model: vocabularies, requirements, qualifications and criteria, from the graph."""
+    vocabulary, labels, ancestors = _vocabulary(store)
+    requirements = _requirements(store)
+    return Model(
+        vocabulary=dict(vocabulary),
+        labels=labels,
+        ancestors=dict(ancestors),
+        qualifications=sorted(_qualifications(store, requirements).values(), key=lambda q: q.id),
+        requirements=requirements,
+        criteria=_criteria(store),
+        age_groups=age_groups(store),
+    )
+
+
+def _vocabulary(store: Store) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, set[str]]]:
+    """Input vocabularies by key and notation, concept labels, and each concept's ancestors."""
     vocabulary: dict[str, dict[str, str]] = defaultdict(dict)
     labels: dict[str, str] = {}
     for row in queries.select(store, "assessment-vocabulary"):
@@ -119,7 +135,11 @@ def load(store: Store) -> Model:
     ancestors: dict[str, set[str]] = defaultdict(set)
     for row in queries.select(store, "concept-ancestors"):
         ancestors[text_of(row, "concept")].add(text_of(row, "ancestor"))
+    return vocabulary, labels, ancestors
 
+
+def _requirements(store: Store) -> dict[str, Requirement]:
+    """Every requirement with what satisfies, combines and waives it."""
     requirements: dict[str, Requirement] = {}
     for row in queries.select(store, "assessment-requirements"):
         iri = text_of(row, "requirement")
@@ -137,7 +157,11 @@ def load(store: Store) -> Model:
             req.waived_by.append(text_of(row, "waivedBy"))
         if row["provision"] is not None and all(p.iri != text_of(row, "provision") for p in req.provisions):
             req.provisions.append(Provision(text_of(row, "provision"), text_of(row, "citation")))
+    return requirements
 
+
+def _qualifications(store: Store, requirements: dict[str, Requirement]) -> dict[str, Qualification]:
+    """Every qualification with its requirements, provisions, conditional provisions and remarks."""
     qualifications: dict[str, Qualification] = {}
     for row in queries.select(store, "assessment-qualifications"):
         iri = text_of(row, "qualification")
@@ -173,7 +197,11 @@ def load(store: Store) -> Model:
         q.requirements.sort(key=lambda iri: (requirements[iri].order, iri))
         q.provisions.sort(key=lambda p: p.citation)
         q.remarks.sort(key=lambda r: (r.when is not None, r.text))
+    return qualifications
 
+
+def _criteria(store: Store) -> list[Criterion]:
+    """Sanctions designation criteria with their regime, its scope and what they reach."""
     criteria: dict[str, Criterion] = {}
     for row in queries.select(store, "assessment-criteria"):
         iri = text_of(row, "criterion")
@@ -190,13 +218,4 @@ def load(store: Store) -> Model:
             )
         if row["reaches"] is not None:
             criteria[iri].reaches.add(text_of(row, "reaches"))
-
-    return Model(
-        vocabulary=dict(vocabulary),
-        labels=labels,
-        ancestors=dict(ancestors),
-        qualifications=sorted(qualifications.values(), key=lambda q: q.id),
-        requirements=requirements,
-        criteria=list(criteria.values()),
-        age_groups=age_groups(store),
-    )
+    return list(criteria.values())

@@ -40,12 +40,9 @@ ALLOWED: dict[str, set[str]] = {
 EXTRA: dict[tuple[str, str], str] = {
     ("tipkg.webapp.training_page", "training"): "the browser's page for the training stage runs it",
 }
-# Known back-arrows being removed on other branches (issue 17). The lead deletes each line at merge;
-# a line that is no longer needed fails test_no_stale_exceptions.
-TEMPORARY: dict[tuple[str, str], str] = {
-    ("tipkg.store.sparql", "queries"): "h4 moves the query-file reading out of the store",
-    ("tipkg.webapp.linked_data", "loaders"): "h1 serves the dataset description from the graph",
-}
+# Back-arrows tolerated for a while, with the reason; a line no longer needed fails
+# test_no_stale_exceptions. Empty since issue 17: keep it so.
+TEMPORARY: dict[tuple[str, str], str] = {}
 
 
 def stage(module: str) -> str:
@@ -125,7 +122,7 @@ def test_no_stale_exceptions():
 
 def test_only_tipkg_assets_knows_where_npm_installs():
     # A stage that reads webapp/frontend/node_modules itself breaks in an installed wheel.
-    temporary = {"training/render.py": "h3 asks tipkg.assets for reveal.js"}
+    temporary: dict[str, str] = {}  # file -> why it may still read node_modules (none since issue 17)
     readers = sorted(
         str(path.relative_to(ROOT))
         for folder in set(package_dirs().values())

@@ -13,7 +13,7 @@ import re
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from werkzeug.datastructures import MIMEAccept
+from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.http import parse_accept_header
 
 from tipkg.errors import StoreError
@@ -126,43 +126,14 @@ def endpoint():
 
 
 def _read_request() -> tuple[str | None, list[str], list[str]]:
+    """The query and dataset of a request, by the protocol's three request forms."""
     args = request.args
     if request.method == "GET":
         if "update" in args:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
-        queries = args.getlist("query")
-        params = args
+        queries, params = args.getlist("query"), args
     else:
-        if (request.content_length or 0) > MAX_QUERY_BYTES:
-            raise ProtocolError(413, f"the request is larger than {MAX_QUERY_BYTES // 1024} KiB")
-        kind = request.mimetype
-        if kind == "application/sparql-update":
-            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
-        if kind == "application/x-www-form-urlencoded":
-            form = request.form
-            if "update" in form:
-                raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
-            queries = form.getlist("query") + args.getlist("query")
-            params = form.copy()
-            for key in ("default-graph-uri", "named-graph-uri"):
-                for value in args.getlist(key):
-                    params.add(key, value)
-        elif kind == "application/sparql-query":
-            charset = request.mimetype_params.get("charset", "utf-8").lower()
-            if charset not in {"utf-8", "utf8"}:
-                raise ProtocolError(400, f"an application/sparql-query body must be UTF-8, not {charset}")
-            try:
-                queries = [request.get_data().decode("utf-8")]
-            except UnicodeDecodeError:
-                raise ProtocolError(400, "the query is not valid UTF-8") from None
-            params = args
-        else:
-            raise ProtocolError(
-                415,
-                "send the query as application/sparql-query or as application/x-www-form-urlencoded with query=",
-            )
-        if not queries:
-            raise ProtocolError(400, "no query: send query=... or an application/sparql-query body")
+        queries, params = _read_post()
     if len(queries) > 1:
         raise ProtocolError(400, "more than one query parameter; send one query per request")
     return (
@@ -170,6 +141,46 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
         params.getlist("default-graph-uri"),
         params.getlist("named-graph-uri"),
     )
+
+
+def _read_post() -> tuple[list[str], MultiDict[str, str]]:
+    """A POST's queries and parameters: a URL-encoded form, or a query as the body."""
+    args = request.args
+    if (request.content_length or 0) > MAX_QUERY_BYTES:
+        raise ProtocolError(413, f"the request is larger than {MAX_QUERY_BYTES // 1024} KiB")
+    kind = request.mimetype
+    if kind == "application/sparql-update":
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if kind == "application/x-www-form-urlencoded":
+        form = request.form
+        if "update" in form:
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        queries = form.getlist("query") + args.getlist("query")
+        params = form.copy()
+        for key in ("default-graph-uri", "named-graph-uri"):
+            for value in args.getlist(key):
+                params.add(key, value)
+    elif kind == "application/sparql-query":
+        queries, params = [_body_query()], MultiDict(args)
+    else:
+        raise ProtocolError(
+            415,
+            "send the query as application/sparql-query or as application/x-www-form-urlencoded with query=",
+        )
+    if not queries:
+        raise ProtocolError(400, "no query: send query=... or an application/sparql-query body")
+    return queries, params
+
+
+def _body_query() -> str:
+    """An application/sparql-query body, which must be UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        raise ProtocolError(400, f"an application/sparql-query body must be UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the query is not valid UTF-8") from None
 
 
 def _check(query: str) -> str:
