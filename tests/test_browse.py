@@ -506,15 +506,14 @@ def test_examples_are_grouped_by_their_table_row_data(store, built):
 
 
 def test_a_table_row_case_without_its_row_fails_the_build_check():
-    import pyoxigraph as ox
-
     from tipkg import queries
 
     data = """@prefix tip: <https://w3id.org/tipkg/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
     <https://w3id.org/tipkg/id/case/a> a tip:Case ; dcterms:source [ tip:locator "ch. 2, table 1, row 3" ] .
     <https://w3id.org/tipkg/id/case/b> a tip:Case ; tip:tableRow 4 ; dcterms:source [ tip:locator "ch. 2, table 1, row 4" ] .
     <https://w3id.org/tipkg/id/case/c> a tip:Case ; dcterms:source [ tip:locator "sect. 3.2; table 1, row 6" ] ."""
-    store = ox.Store()
-    store.load(data.encode(), format=ox.RdfFormat.TURTLE)
-    found = [r["resource"].value for r in queries.run(store, "checks/case-table-row-violation")]
+    from tests.memory import memory_store
+
+    store = memory_store(data)
+    found = [r["resource"].value for r in queries.select(store, "checks/case-table-row-violation")]
     assert found == ["https://w3id.org/tipkg/id/case/a"]

@@ -375,12 +375,9 @@ ex:two rdfs:label "Two"@en ; a tip:Act ; dcterms:source ex:doc .
 
 @pytest.fixture(scope="module")
 def small_store():
-    import pyoxigraph as ox
+    from tests.memory import memory_store
 
-    store = ox.Store()
-    store.load(DISPLAY_TTL.read_bytes(), format=ox.RdfFormat.TURTLE)
-    store.load(SMALL.encode(), format=ox.RdfFormat.TURTLE)
-    return store
+    return memory_store(DISPLAY_TTL.read_bytes(), SMALL)
 
 
 def test_display_knowledge_is_read_from_the_graph(small_store):
