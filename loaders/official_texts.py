@@ -59,7 +59,7 @@ class Article:
 
 
 _MARKERS = (
-    ("num", re.compile(r"^(\d+)\.(?:\s+|$)")),
+    ("num", re.compile(r"^(\d+)\.(?:\s+|$|(?=[A-Z]))")),  # "1.Slavery is" in the 1926 text
     ("num", re.compile(r"^\((\d+)\)\s*")),
     ("roman", re.compile(r"^\(([ivxl]{2,})\)\s*")),
     ("alpha", re.compile(r"^\(?([a-z])\)\s*")),

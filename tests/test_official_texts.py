@@ -21,8 +21,9 @@ def _paths(article) -> list[tuple[str, ...]]:
 
 def test_a_markdown_treaty_becomes_nested_articles_in_english_only():
     articles = parse_markdown(FIXTURE.name, FIXTURE.read_text())
-    assert [a.number for a in articles] == ["1", "2"]  # the Dutch "Artikel 1" after the English is left out
-    first, second = articles
+    # the Dutch "Artikel 1" after the English is left out
+    assert [a.number for a in articles] == ["1", "2", "3"]
+    first, second, third = articles
     assert first.heading == "Use of terms" and first.part == ("I", "Scope")
     assert first.intro == "For the purposes of this Convention:"
     assert _paths(first) == [("a",), ("b",)]
@@ -30,6 +31,7 @@ def test_a_markdown_treaty_becomes_nested_articles_in_english_only():
     assert "subparagraph (a) of this article" in dict(first.walk())[("b",)].text
     assert _paths(second) == [("1",), ("1", "a"), ("1", "a", "i"), ("1", "a", "ii"), ("1", "b"), ("2",)]
     assert dict(second.walk())[("1", "a", "ii")].line == 27  # every unit knows its line in the file
+    assert _paths(third) == [("1",), ("2",)]  # "1.Slavery": a number with no space after its dot
 
 
 def test_a_heading_that_cannot_be_read_names_file_and_line():
