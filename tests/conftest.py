@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,25 @@ def run_cli(
     )
 
 
+def wait_for_server(
+    url: str, process: subprocess.Popen, output: Callable[[], str], seconds: float = 60
+) -> None:
+    """Wait until ``url``/healthz answers (any HTTP status); a process that exits or a deadline that
+    passes first is a RuntimeError carrying what the process printed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"tipkg serve did not start: {output()}") from None
+            time.sleep(0.3)
+
+
 @pytest.fixture(scope="session")
 def server(built):
     """``tipkg serve`` in its own process on a free loopback port, reading the built store."""
@@ -97,18 +117,7 @@ def server(built):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=5):
-                break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"tipkg serve did not start: {output}") from None
-            time.sleep(0.3)
+    wait_for_server(url, process, lambda: process.stdout.read().decode() if process.stdout else "")
     yield url
     process.terminate()
     process.wait(timeout=30)

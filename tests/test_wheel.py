@@ -11,14 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wait_for_server
 from tipkg.assets import PACKAGES
 from tipkg.devtools.virtuoso import free_port
 
@@ -60,18 +57,7 @@ def served(venv: Path):
         [venv / "bin" / "tipkg", "serve", "--port", str(port)], cwd=work, env=env, stdout=log, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=5):
-                break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"tipkg serve did not start: {(work / 'serve.log').read_text()}") from None
-            time.sleep(0.3)
+    wait_for_server(url, process, lambda: (work / "serve.log").read_text())
     yield url
     process.terminate()
     process.wait(timeout=30)
