@@ -28,7 +28,10 @@ class Assessor:
         self._cached: tuple[str, Model] | None = None
 
     def model(self) -> Model:
-        build = text_of(next(iter(queries.select(self.store, "build-record"))), "build")
+        row = next(iter(queries.select(self.store, "build-record")))
+        # A load of external data changes the graph without a new build: it is part of the key.
+        last_load = row["lastLoad"]
+        build = f"{text_of(row, 'build')} {last_load.value if last_load else ''}"
         cached = self._cached
         if cached is None or cached[0] != build:
             with self._lock:

@@ -8,6 +8,8 @@ Steps, each reported to ``progress`` with its time:
 4. assemble the graphs: one per source file, ``inferred`` for the reasoner's additions, ``build``
    for the build record; blank nodes skolemised;
 5. load them into a staging store and run ``queries/checks/*-violation.rq`` there;
+   then the external sources named in the settings are loaded into it (``loaders/external.py``)
+   and the snapshots loaded earlier are kept;
 6. commit: the staging store replaces the live one. Any failure before this leaves it untouched;
 7. write the ontology's reference documentation (pyLODE) to ``settings.docs_dir``.
 """
@@ -24,11 +26,11 @@ import pyoxigraph as ox
 from tipkg import queries
 from tipkg.config import Settings
 from tipkg.errors import BuildError
-from tipkg.loaders import docs, reasoning, shacl, skolem
+from tipkg.loaders import docs, external, reasoning, shacl, skolem
 from tipkg.loaders.record import BuildRecord, now
 from tipkg.loaders.sources import Source, discover, locate, parse
 from tipkg.namespaces import graph_iri, short
-from tipkg.store import Progress, Store, open_store
+from tipkg.store import Progress, Staging, Store, open_store
 
 MAX_CHECK_ROWS = 20
 
@@ -106,9 +108,10 @@ def build(
         def load() -> None:
             record = BuildRecord(build_id, started, now(), sources, graphs, len(quads), len(inferred))
             staging.store.bulk_extend([*quads, *record.quads(base)])
-            _run_checks(staging.store, sources, base)
+            _external(store, staging, settings, progress)
+            run_checks(staging.store, sources, base)
 
-        steps.run("load into a staging store and run build checks", load)
+        steps.run("load into a staging store, add the external sources, run build checks", load)
         steps.run(f"commit to {store.spec}", lambda: staging.commit(progress))
     except BaseException:
         staging.discard()
@@ -117,7 +120,21 @@ def build(
     return BuildResult(build_id, len(quads), len(inferred), len(sources), time.perf_counter() - started_clock)
 
 
-def _run_checks(target: ox.Store, sources: list[Source], base: str) -> None:
+def _external(store: Store, staging: Staging, settings: Settings, progress: Progress) -> None:
+    """The sources named in the settings, loaded afresh; every other loaded snapshot kept as it is."""
+    configured = {r.graph for r in external.load_into(staging, settings.sources, settings.base_iri, progress)}
+    kept = [
+        q
+        for q in store.quads(graph_iri(settings.base_iri, "external/"))
+        if str(q.graph_name)[1:-1] not in configured
+    ]
+    staging.store.bulk_extend(kept)
+    if kept:
+        graphs = sorted({str(q.graph_name)[1:-1] for q in kept})
+        progress(f"      kept {len(graphs)} loaded snapshot(s): {', '.join(graphs)}")
+
+
+def run_checks(target: ox.Store, sources: list[Source], base: str) -> None:
     problems: list[str] = []
     for check in queries.checks():
         params = {"base": base} if any(p.name == "base" for p in check.params) else {}

@@ -35,9 +35,30 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 
 
 class Staging(ABC):
-    """A writable store to fill and check before it replaces the live one."""
+    """A writable store to fill and check before it replaces the live one.
+
+    A staging started with ``keep=True`` holds the live content to begin with; its changes are
+    made graph by graph with ``replace_graph`` and ``drop_graph``, so that a remote store uploads
+    only the graphs that changed."""
 
     store: ox.Store
+    changed: set[str]
+    partial: bool = False
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> int:
+        """Make ``graph`` hold exactly ``quads`` (their own graph names are ignored); their count."""
+        name = ox.NamedNode(graph)
+        self.store.remove_graph(name) if self.store.contains_named_graph(name) else None
+        moved = [ox.Quad(q.subject, q.predicate, q.object, name) for q in quads]
+        self.store.bulk_extend(moved)
+        self.changed.add(graph)
+        return len(moved)
+
+    def drop_graph(self, graph: str) -> None:
+        name = ox.NamedNode(graph)
+        if self.store.contains_named_graph(name):
+            self.store.remove_graph(name)
+        self.changed.add(graph)
 
     @abstractmethod
     def commit(self, progress: Progress) -> None:
@@ -118,8 +139,27 @@ class Store(ABC):
         return list(result)
 
     @abstractmethod
-    def stage(self) -> Staging:
-        """Start a replacement of the whole content."""
+    def quads(self, graph_prefix: str | None = None) -> Iterator[ox.Quad]:
+        """The live content, every quad in the project's named graphs (those whose IRI starts
+        with ``graph_prefix``, if given)."""
+
+    @abstractmethod
+    def _new_staging(self) -> Staging:
+        """An empty staging store for this backend."""
+
+    def stage(self, *, keep: bool = False) -> Staging:
+        """Start a replacement of the content: from nothing (a build), or with ``keep`` from a
+        copy of the live content, to change graph by graph (a load or an unload)."""
+        staging = self._new_staging()
+        staging.changed = set()
+        if keep:
+            staging.partial = True
+            try:
+                staging.store.bulk_extend(self.quads())
+            except BaseException:
+                staging.discard()
+                raise
+        return staging
 
     def close(self) -> None:  # noqa: B027 - optional for backends that hold nothing
         """Release files or connections."""

@@ -6,7 +6,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,6 +34,12 @@ def _run(
     return store.query(sparql, **options)  # type: ignore[arg-type]
 
 
+def _named_quads(store: ox.Store, graph_prefix: str | None) -> Iterator[ox.Quad]:
+    for graph in list(store.named_graphs()):
+        if isinstance(graph, ox.NamedNode) and (graph_prefix is None or graph.value.startswith(graph_prefix)):
+            yield from store.quads_for_pattern(None, None, None, graph)
+
+
 class MemoryStore(Store):
     """Oxigraph in memory; a commit swaps the store object."""
 
@@ -52,8 +58,19 @@ class MemoryStore(Store):
     ) -> QueryResult:
         return _run(self._store, sparql, default_graphs, named_graphs, base_iri)
 
-    def stage(self) -> Staging:
+    def quads(self, graph_prefix: str | None = None) -> Iterator[ox.Quad]:
+        return _named_quads(self._store, graph_prefix)
+
+    def _new_staging(self) -> Staging:
         return _MemoryStaging(self)
+
+    @classmethod
+    def wrapping(cls, store: ox.Store) -> MemoryStore:
+        """A project store answering from ``store`` as it is (a staging store, for a loader to
+        link against what is being built)."""
+        wrapper = cls("memory:")
+        wrapper._store = store
+        return wrapper
 
 
 class _MemoryStaging(Staging):
@@ -121,9 +138,17 @@ class DiskStore(Store):
     ) -> QueryResult:
         return _run(self._current(), sparql, default_graphs, named_graphs, base_iri)
 
-    def stage(self) -> Staging:
+    def quads(self, graph_prefix: str | None = None) -> Iterator[ox.Quad]:
+        try:
+            return _named_quads(self._current(), graph_prefix)
+        except StoreError:
+            return iter(())  # nothing built yet: nothing to keep
+
+    def _new_staging(self) -> Staging:
         self.builds.mkdir(parents=True, exist_ok=True)
-        name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        # Unique even for two stagings in one second (loads can be that quick), and sorted by time.
+        now = time.time_ns()
+        name = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now % 10**9:09d}-{os.getpid()}"
         return _DiskStaging(self, self.builds / name)
 
     def close(self) -> None:

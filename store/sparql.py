@@ -193,7 +193,22 @@ class SparqlStore(Store):
         except (URLError, OSError) as exc:
             raise StoreError(f"Graph Store upload to {self.graph_store_url} failed: {_brief(exc)}") from exc
 
-    def stage(self) -> Staging:
+    def quads(self, graph_prefix: str | None = None) -> Iterator[ox.Quad]:
+        try:
+            graphs = self.graphs()
+        except StoreError:
+            return  # nothing built yet: nothing to keep
+        for graph in graphs:
+            if graph_prefix is None or graph.startswith(graph_prefix):
+                name = ox.NamedNode(graph)
+                found = self.construct(
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                    named_graphs=[graph],
+                )
+                for triple in found:
+                    yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+    def _new_staging(self) -> Staging:
         return _RemoteStaging(self)
 
 
@@ -208,9 +223,13 @@ class _RemoteStaging(Staging):
 
     def commit(self, progress: Progress) -> None:
         graphs = sorted(g.value for g in self.store.named_graphs())
+        if self.partial:  # a load or an unload: only the graphs it changed
+            stale = {g for g in self.changed if g not in graphs}
+            graphs = [g for g in graphs if g in self.changed]
+        else:
+            stale = set(self._server_graphs()) - set(graphs)
         build_graph = [g for g in graphs if g.endswith("graph/build")]
         ordered = [g for g in graphs if g not in build_graph] + build_graph
-        stale = set(self._server_graphs()) - set(graphs)
         for graph in ordered:
             quads = list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
             if self.owner.graph_store_url:

@@ -9,6 +9,8 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 import click
 import pyoxigraph as ox
@@ -48,6 +50,76 @@ def build(ctx: click.Context) -> None:
         f"built {result.build_id}: {result.triples} triples ({result.inferred} inferred) "
         f"from {result.files} files in {result.seconds:.1f} s"
     )
+
+
+@cli.command()
+@click.argument("source", metavar="SOURCE")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", help="The date the data speaks for, if the file does not say."
+)
+@click.pass_context
+def load(ctx: click.Context, source: str, path: Path, as_of: str | None) -> None:
+    """Load third-party data (SOURCE: legal-texts, un-sanctions, treaty-status, ctdc, svac) from
+    PATH into its own graph of the store; all or nothing."""
+    from tipkg.loaders import external
+
+    when = _date(as_of, "--as-of") if as_of else None
+    result = external.load(_settings(ctx), source, path, as_of=when, progress=_progress)
+    snap = result.snapshot
+    for skip in snap.skipped[:20]:
+        _progress(f"  skipped {skip}")
+    for miss in snap.unmatched[:20]:
+        _progress(f"  not in the graph: {miss}")
+    for label, count in sorted(snap.counts.items()):
+        _progress(f"  {label}: {count}")
+    click.echo(
+        f"loaded {source} {snap.snapshot}"
+        f"{f' (as of {snap.as_of.isoformat()})' if snap.as_of else ''}: {snap.loaded} of {snap.read} records, "
+        f"{len(snap.skipped)} skipped, {len(snap.unmatched)} naming what the graph lacks; "
+        f"{result.triples} triples in <{result.graph}>"
+    )
+
+
+@cli.command()
+@click.option("--kinds", is_flag=True, help="List the kinds of source `tipkg load` reads.")
+@click.pass_context
+def sources(ctx: click.Context, kinds: bool) -> None:
+    """List the external snapshots loaded into the store."""
+    from tipkg.loaders import external
+    from tipkg.store import open_store
+
+    if kinds:
+        for name in sorted(external.LOADERS):
+            click.echo(f"{name}  {external.loader(name).description}")
+        return
+    rows = external.loaded(open_store(_settings(ctx)))
+    if not rows:
+        click.echo("no external data loaded (see `tipkg load --help`)")
+    for row in rows:
+        click.echo(
+            f"{row.source} {row.snapshot}  as of {row.as_of or 'unknown'}  loaded {row.loaded_at}  "
+            f"{row.records}/{row.read} records, {row.skipped} skipped, {row.triples} triples  [{row.files}]"
+        )
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("snapshot", required=False)
+@click.pass_context
+def unload(ctx: click.Context, source: str, snapshot: str | None) -> None:
+    """Remove the loaded SNAPSHOT of SOURCE (every snapshot of it, if none is named)."""
+    from tipkg.loaders import external
+
+    for graph in external.unload(_settings(ctx), source, snapshot, progress=_progress):
+        click.echo(f"removed <{graph}>")
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None
 
 
 @cli.command()

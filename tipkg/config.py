@@ -14,6 +14,9 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
 - ``sparql_max_result_bytes``: the largest answer /sparql sends for one query, in bytes as serialised
   (default 32 MiB);
 - ``sparql_workers``: processes that run /sparql queries on an on-disk store (default 2).
+- ``sources``: external data ``tipkg build`` loads after the curated graph, a list of tables
+  ``{source = "legal-texts", path = "../shared/data/legal-texts", as_of = 2024-01-01}`` (``as_of``
+  optional); in the environment, ``TIPKG_SOURCES="legal-texts=PATH,un-sanctions=PATH"``.
 - ``serve_from_memory``: whether the web app and its query workers copy the current on-disk build
   into memory to answer from (default true: several times faster; about 370 MB and 10 s per million
   triples per process, so set it false for graphs too large for that).
@@ -25,6 +28,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +49,15 @@ def _default_ontology_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class SourceSpec:
+    """One external source for ``tipkg build`` to load: its kind, its path, the date it speaks for."""
+
+    source: str
+    path: Path
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the stages need to know about where things are."""
 
@@ -58,6 +71,7 @@ class Settings:
     sparql_max_result_bytes: int = 32 * 1024 * 1024
     sparql_workers: int = 2
     serve_from_memory: bool = True
+    sources: tuple[SourceSpec, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
@@ -88,6 +102,8 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
             f"{origin}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}"
         )
     out = dict(values)
+    if "sources" in out:
+        out["sources"] = _sources(out["sources"], origin)
     for key in ("ontology_dir", "docs_dir"):
         if key in out:
             out[key] = Path(out[key])
@@ -109,6 +125,37 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
             if key != "sparql_timeout" and out[key] <= 0:
                 raise ConfigError(f"{origin}: {key} must be positive, got {out[key]!r}")
     return out
+
+
+def _sources(raw: Any, origin: str) -> tuple[SourceSpec, ...]:
+    """``sources`` from TOML (a list of tables), the environment (``kind=PATH,...``) or overrides."""
+    if isinstance(raw, str):
+        raw = [
+            dict(zip(("source", "path"), item.split("=", 1), strict=False)) for item in raw.split(",") if item
+        ]
+    if not isinstance(raw, list | tuple):
+        raise ConfigError(f"{origin}: sources must be a list of {{source, path, as_of}} tables")
+    specs = []
+    for number, item in enumerate(raw, start=1):
+        if isinstance(item, SourceSpec):
+            specs.append(item)
+            continue
+        if (
+            not isinstance(item, dict)
+            or not {"source", "path"} <= set(item)
+            or set(item) - {"source", "path", "as_of"}
+        ):
+            raise ConfigError(
+                f"{origin}: source {number} needs exactly source, path and optionally as_of, got {item!r}"
+            )
+        as_of = item.get("as_of")
+        if isinstance(as_of, str):
+            try:
+                as_of = date.fromisoformat(as_of)
+            except ValueError:
+                raise ConfigError(f"{origin}: source {number}: as_of {as_of!r} is not YYYY-MM-DD") from None
+        specs.append(SourceSpec(str(item["source"]), Path(item["path"]), as_of))
+    return tuple(specs)
 
 
 def load_settings(

@@ -72,7 +72,7 @@ def build_key() -> tuple | None:
         from tipkg.webapp import current_store
 
         rows = list(queries.select(current_store(), "build-record"))
-        fields = ("build", "started", "ended", "triples", "inferred")
+        fields = ("build", "started", "ended", "triples", "inferred", "lastLoad", "loads")
         g.tipkg_build = tuple(value(rows[0][f]) for f in fields) if rows else None
     return g.tipkg_build
 
