@@ -21,7 +21,15 @@ import pytest
 
 from tipkg.devtools.layout import ROOT, module_name, package_dirs
 
-BASE = {"tipkg", "tipkg.errors", "tipkg.namespaces", "tipkg.terms", "tipkg.config", "tipkg.assets", "tipkg.dates"}
+BASE = {
+    "tipkg",
+    "tipkg.errors",
+    "tipkg.namespaces",
+    "tipkg.terms",
+    "tipkg.config",
+    "tipkg.assets",
+    "tipkg.dates",
+}
 BASE |= {"tipkg.ontology"}  # data only: the Turtle files as package data
 CLI = {"tipkg.cli", "tipkg.training.cli", "tipkg.gen_terms"}  # gen_terms: the generator of tipkg.terms
 # What each stage may import, besides itself.
