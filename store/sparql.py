@@ -81,6 +81,23 @@ def normalise_booleans(data: bytes, booleans: Collection[str] = ()) -> bytes:
     return json.dumps(document).encode() if changed else data
 
 
+def ask_result(data: bytes) -> bytes:
+    """An ASK answer in the standard JSON form. Virtuoso answers ASK as a one-column result set,
+    ``__ASK_RETVAL`` 1 when true, and no row when false (measured with a default graph named).
+
+    >>> ask_result(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}')
+    b'{"head": {}, "boolean": false}'
+    >>> ask_result(b'{"head": {}, "boolean": true}')
+    b'{"head": {}, "boolean": true}'
+    """
+    document = json.loads(data)
+    if "boolean" in document:
+        return data
+    rows = document.get("results", {}).get("bindings", [])
+    truth = any(term.get("value") in {"1", "true"} for row in rows for term in row.values())
+    return json.dumps({"head": {}, "boolean": truth}).encode()
+
+
 class SparqlStore(Store):
     def __init__(
         self,
@@ -153,7 +170,8 @@ class SparqlStore(Store):
             client.addParameter("named-graph-uri", graph)
         if form in {"SELECT", "ASK"}:
             client.setReturnFormat(JSON)
-            data = normalise_booleans(self._send(client), booleans)
+            data = self._send(client)
+            data = ask_result(data) if form == "ASK" else normalise_booleans(data, booleans)
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         client.setReturnFormat(TURTLE)
         return _triples(ox.parse(self._send(client), format=ox.RdfFormat.TURTLE))
