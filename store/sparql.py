@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Collection, Iterator
@@ -35,6 +36,9 @@ _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _BOOLEAN_FORMS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+GRAPHS_TTL = 10.0  # seconds a client trusts its list of the project's graphs before asking again
 
 
 def query_form(sparql: str) -> str:
@@ -122,6 +126,7 @@ class SparqlStore(Store):
         self.password = password
         self.timeout = timeout
         self._graphs: list[str] | None = None
+        self._graphs_read = 0.0  # when: another process's build or load changes the list
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -136,7 +141,7 @@ class SparqlStore(Store):
 
     def graphs(self) -> list[str]:
         """The project's graphs on the server, as the build record lists them."""
-        if self._graphs is None:
+        if self._graphs is None or time.monotonic() - self._graphs_read > GRAPHS_TTL:
             client = self._client()
             client.setQuery(self.graphs_query)
             client.setReturnFormat(JSON)
@@ -146,7 +151,7 @@ class SparqlStore(Store):
             graphs = sorted(g.value for g in found if g is not None and g.value.startswith(self.graph_prefix))
             if not graphs:
                 raise StoreError(f"no TIPKG graph found at {self.query_url}: run `tipkg build` first")
-            self._graphs = graphs
+            self._graphs, self._graphs_read = graphs, time.monotonic()
         return self._graphs
 
     def query(
