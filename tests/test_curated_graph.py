@@ -580,6 +580,8 @@ REGIMES = {
     "south-sudan": "sc-res-2206-2015",
     "sudan": "sc-res-1591-2005",
     "eritrea": "sc-res-1907-2009",
+    "haiti": "sc-res-2653-2022",
+    "taliban": "sc-res-1988-2011",
 }
 
 
