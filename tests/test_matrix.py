@@ -275,9 +275,13 @@ def test_the_sanctions_page_lists_twelve_regimes_with_their_criteria(client):
     assert "Country: ML" in text(mali)
     facts = text(mali.find(".//dl"))
     assert "Committee" in facts and "Panel or monitoring team" in facts
-    children = by_id(tree, "mali-children")
+    # Mali's criteria, in force before the regime ended in 2023, with the conduct they reach:
+    children = by_id(get_page(client, "/sanctions?as_of=2020-06-01"), "mali-children")
     assert children.find(".//a[@href='/id/grave-violation/recruitment-and-use']") is not None
     assert children.find(".//a[@href='/id/provision/sc-res-2374-2017-para-8']") is not None
+    assert (
+        by_id(tree, "mali-children").find(".//a[@href='/id/provision/sc-res-2374-2017-para-8']") is not None
+    )
     assert "Global" in text(by_id(tree, "isil-al-qaida").find(".//dl"))
     for regime in ("yemen", "south-sudan", "eritrea", "haiti"):
         assert "No designation criteria are recorded" in text(by_id(tree, regime))
@@ -423,7 +427,7 @@ def test_sanctions_and_comparisons_are_shaped_on_a_store_without_flask(store):
     from tipkg.webapp.sanctions import load_sanctions
 
     regimes = load_sanctions(store)
-    assert len(regimes) == 10 and regimes[0]["global_scope"]
+    assert len(regimes) == 12 and regimes[0]["global_scope"]
     assert any(c["reaches"] for g in regimes for c in g["criteria"])
     assert any(
         c["slug"] == "trafficking-vs-smuggling" and len(c["points"]) == 8 for c in load_comparisons(store)
