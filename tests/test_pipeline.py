@@ -245,5 +245,6 @@ def test_a_sanctions_fact_without_its_date_or_paragraph_fails_the_build(tmp_path
         build(settings_for("memory:", ontology))
     message = str(caught.value)
     assert check in message and culprit in message
+    assert f"data/{example}:" in message  # the file and line of the culprit
     other = {"sanctions-dates-violation", "sanctions-pinpoint-violation"} - {check}
     assert not any(name in message for name in other), message
