@@ -186,22 +186,40 @@ def _read_un(
         if "denounc" in note.lower():
             skipped.append(Skip(where, f"the note says {note!r}: the status is not certain"))
             continue
-        if instrument is not None:
-            records.append(Record(code.upper(), instrument, status, year or None, as_of, where))
-    unmatched = (
-        []
-        if instrument
-        else [Skip(path.name, f"no instrument of the graph has tip:participationKey {key!r}")]
-    )
-    return Reading(records, read, skipped, unmatched)
+        state, cited = _current(code, where)
+        records.append(Record(state, instrument, status, year or None, as_of, cited))
+    return Reading(records, read, skipped, [])
+
+
+def _successor(**code: str) -> str | None:
+    """The current alpha-2 code that ISO 3166-3 gives a withdrawn code (``TP`` -> ``TPTL`` -> ``TL``;
+    ``ZAR`` -> ``ZRCD`` -> ``CD``), or None (no single successor: ``CSHH``).
+
+    >>> _successor(alpha_2="TP"), _successor(alpha_3="ZAR"), _successor(alpha_2="CS")
+    ('TL', 'CD', None)
+    """
+    old = pycountry.historic_countries.get(**code)
+    new = str(old.alpha_4)[2:] if old is not None else ""
+    return new if pycountry.countries.get(alpha_2=new) is not None else None
+
+
+def _current(code: str, where: str) -> tuple[str, str]:
+    """A table's alpha-2 code made current (a withdrawn one read as its successor, said in ``where``)."""
+    code = code.upper()
+    if pycountry.countries.get(alpha_2=code) is None and (new := _successor(alpha_2=code)):
+        return new, f"{where} ({code}, a withdrawn ISO code, read as {new} per ISO 3166-3)"
+    return code, where
 
 
 def _ks_state(name: str, abbreviations: set[str]) -> str | None:
-    """The alpha-2 code of a panel State: by its ISO alpha-3 abbreviation, else by its name."""
+    """The alpha-2 code of a panel State: by its ISO alpha-3 abbreviation (a withdrawn one by its
+    ISO 3166-3 successor), else by its name."""
     for abbreviation in sorted(abbreviations):
         entry = pycountry.countries.get(alpha_3=abbreviation)
         if entry is not None:
             return str(entry.alpha_2)
+        if new := _successor(alpha_3=abbreviation):
+            return new
     try:
         return str(pycountry.countries.lookup(name).alpha_2)
     except LookupError:
@@ -304,10 +322,9 @@ def _read_own(
         if instrument is None:
             unmatched.append(Skip(where, f"the graph has no instrument {name!r}"))
             continue
+        state, where = _current(state, where)
         cited = f"{source} ({where})" if source else where
-        records.append(
-            Record(state.upper(), instrument, status, _own_date(on, where, "date"), speaks_for, cited)
-        )
+        records.append(Record(state, instrument, status, _own_date(on, where, "date"), speaks_for, cited))
     return Reading(records, read, [], unmatched)
 
 
