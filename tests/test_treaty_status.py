@@ -276,7 +276,7 @@ def test_an_unknown_country_code_is_a_422_naming_it(real):
     facts = {**CHILD_RECRUITMENT, "context": {"country": "XX"}}
     response = client.post("/api/assess", json=facts)
     assert response.status_code == 422
-    assert "'XX'" in response.get_json()["error"]
+    assert "'XX'" in response.get_json()["error"] and "close:" in response.get_json()["error"]
     page = client.get("/id/country/xz", headers={"Accept": "application/json"})
     assert page.status_code == 404 and "close:" in page.get_json()["error"]
 
@@ -333,3 +333,22 @@ def test_the_assess_page_says_which_provisions_bind_the_state(country_page):
     text = page.locator("#q-child-recruitment-opac").inner_text()
     assert "SO not party" in text and "as of 2022" in text
     assert axe_violations(page) == []
+
+
+@needs_shared
+def test_the_matrix_filtered_by_country_says_which_treaties_bind_it(country_page):
+    page = country_page
+    page.goto("/matrix")
+    page.get_by_label("Binding on country (ISO code)").fill("ML")
+    page.get_by_role("button", name="Show").click()
+    caption = page.locator("#matrix-caption").inner_text()
+    assert "treaties binding ML" in caption and "as of 2022" in caption and "2011" in caption
+    opac = page.locator("p.binds", has_text="OPAC: binds since 2002 (as of 2022)")
+    assert opac.count() >= 1
+    assert (
+        page.locator("p.binds", has_text="not party").count()
+        + page.locator("p.binds", has_text="no data").count()
+        >= 1
+    )
+    page.goto("/matrix?country=QQ")
+    assert "QQ" in page.locator("main").inner_text()
