@@ -198,7 +198,7 @@ def _successor(**code: str) -> str | None:
     >>> _successor(alpha_2="TP"), _successor(alpha_3="ZAR"), _successor(alpha_2="CS")
     ('TL', 'CD', None)
     """
-    old = pycountry.historic_countries.get(**code)
+    old = pycountry.historic_countries.get(**code)  # type: ignore[arg-type]
     new = str(old.alpha_4)[2:] if old is not None else ""
     return new if pycountry.countries.get(alpha_2=new) is not None else None
 

@@ -43,6 +43,8 @@ def render() -> str:
         lines.append(f"    rdfs:label {_literal(label)} ;")
         if names:
             lines.append(f"    skos:altLabel {' , '.join(_literal(n) for n in sorted(names))} ;")
+        codes = f"alpha-2 {entry.alpha_2}, alpha-3 {entry.alpha_3}"
+        lines.append(f"    dcterms:description {_literal(f'{label} in ISO 3166-1 ({codes}).')} ;")
         lines.append(f'    tip:country "{entry.alpha_2}" ; tip:alpha3 "{entry.alpha_3}" ;')
         lines.append(f"    dcterms:source <{ISO}> .")
         lines.append("")
