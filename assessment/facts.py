@@ -8,6 +8,7 @@ is absent is unknown; an empty list is known to hold nothing.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,7 +139,13 @@ def _country(value: Any, field: str) -> str:
         or len(value) != 2
         or pycountry.countries.get(alpha_2=value.upper()) is None
     ):
-        raise InputError(f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code", field=field)
+        codes = [c.alpha_2 for c in pycountry.countries]
+        near = difflib.get_close_matches(str(value).upper(), codes, n=5, cutoff=0.5)
+        raise InputError(
+            f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code; close: {', '.join(near) or 'none'}",
+            field=field,
+            accepted=near,
+        )
     return value.upper()
 
 
