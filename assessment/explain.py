@@ -64,9 +64,11 @@ def _vocabulary_key(model: Model, key: str) -> str | None:
     return key if key in model.vocabulary else None
 
 
-def _label(model: Model, key: str, notation: str) -> str:
+def value_label(model: Model, key: str, notation: str) -> str:
     concept = model.vocabulary.get(key, {}).get(notation)
     if concept is None:
+        if notation in {"True", "False"}:
+            return "yes" if notation == "True" else "no"
         return f"age {notation}" if key == "victim.age_group" and notation.isdigit() else notation
     return model.labels.get(concept, notation).lower()
 
@@ -93,7 +95,7 @@ def _given(run: Evaluation, leaves: list[Requirement], *, met: bool) -> str:
             )
         else:
             values = fact.given
-        words = ", ".join(_label(run.model, key, v) for v in values) or "none"
+        words = ", ".join(value_label(run.model, key, v) for v in values) or "none"
         parts.append(f"{phrase(run.model, key)}: {words}")
     return "; ".join(parts)
 
