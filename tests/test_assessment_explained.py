@@ -400,3 +400,20 @@ def test_the_new_values_are_in_the_vocabulary(assessor):
     with pytest.raises(InputError) as raised:
         assessor.assess({"context": {"setting": "peace"}})
     assert raised.value.field == "context.setting"
+
+
+def test_the_openapi_description_has_the_new_fields_with_examples(server, assessor):
+    with urllib.request.urlopen(server + "/api/openapi.json", timeout=30) as answer:
+        spec = json.load(answer)
+    schemas = spec["components"]["schemas"]
+    context = schemas["Facts"]["properties"]["context"]["properties"]
+    accepted = assessor.accepted_values()
+    for key in ("recruitment", "setting", "armed_conflict"):
+        assert sorted(context[key]["enum"]) == accepted[f"context.{key}"], key
+    assert schemas["Facts"]["properties"]["as_of"]["format"] == "date"
+    assert {"why", "indicators"} <= set(schemas["Element"]["properties"])
+    assert {"ask", "trace", "indicators"} <= set(schemas["Qualification"]["properties"])
+    assert {"quotation", "page"} <= set(schemas["Provision"]["properties"])
+    examples = spec["paths"]["/api/assess"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    for example in examples.values():  # every example is an input the engine takes
+        assessor.assess(example["value"])
