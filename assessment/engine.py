@@ -44,6 +44,7 @@ class Evaluation:
         self.model = model
         self.done: dict[str, Outcome] = {}
         self.order: list[str] = []  # the elements in the order they were evaluated
+        self.memo: dict[tuple[str, str], Any] = {}  # what explain derives once per element
 
     def outcome(self, iri: str) -> Outcome:
         found = self.done.get(iri)

@@ -223,8 +223,12 @@ def _relevant(run: Evaluation, iri: str) -> set[str]:
 
 
 def indicators(run: Evaluation, req: Requirement) -> list[Indicator]:
-    relevant = _relevant(run, req.iri)
-    return [i for i in run.model.indicators if i.reach & relevant] if relevant else []
+    found = run.memo.get(("indicators", req.iri))
+    if found is None:
+        relevant = _relevant(run, req.iri)
+        found = [i for i in run.model.indicators if i.reach & relevant] if relevant else []
+        run.memo[("indicators", req.iri)] = found
+    return found
 
 
 def indicator_list(run: Evaluation, elements: list[Requirement]) -> list[dict[str, Any]]:
