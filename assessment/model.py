@@ -289,7 +289,7 @@ def _criteria(store: Store) -> list[Criterion]:
                 provision=Provision(text_of(row, "provision"), text_of(row, "citation")),
                 regime_from=_date(row, "regimeFrom"),
                 regime_until=_date(row, "regimeUntil"),
-                ended_because=_value(row, "endedBecause"),
+                ended_because=_value(row, "regimeEnded") or _value(row, "criterionEnded"),
                 criterion_from=_date(row, "criterionFrom"),
                 criterion_until=_date(row, "criterionUntil"),
             )

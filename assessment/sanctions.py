@@ -24,10 +24,13 @@ def _where(criterion: Criterion, run: Evaluation) -> Outcome:
 
 
 def _ended(criterion: Criterion, run: Evaluation) -> bool:
-    """Whether the regime or the criterion had ended by the date assessed for."""
-    on = run.facts.as_of
-    return any(
-        until is not None and until < on for until in (criterion.regime_until, criterion.criterion_until)
+    """Whether the regime had ended by the date assessed for, the criterion being in force on its
+    last day (a criterion replaced earlier is not shown again)."""
+    until = criterion.regime_until
+    return (
+        until is not None
+        and until < run.facts.as_of
+        and in_force(until, start=criterion.criterion_from, until=criterion.criterion_until)
     )
 
 
@@ -54,7 +57,8 @@ def _element(c: Criterion, status: str, run: Evaluation, conduct: set[str]) -> d
             "The regime may apply and the criterion may reach the conduct; more facts are needed."
         )
     else:
-        until = min(d for d in (c.regime_until, c.criterion_until) if d is not None)
+        until = c.regime_until
+        assert until is not None  # only an ended regime's criterion is shown as missing
         element["ended"] = until.isoformat()
         reason = f" {c.ended_because}" if c.ended_because else ""
         element["why"] = (

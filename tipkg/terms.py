@@ -266,6 +266,7 @@ class dcterms:
     creator: Final = "http://purl.org/dc/terms/creator"
     description: Final = "http://purl.org/dc/terms/description"
     identifier: Final = "http://purl.org/dc/terms/identifier"
+    isReplacedBy: Final = "http://purl.org/dc/terms/isReplacedBy"
     issued: Final = "http://purl.org/dc/terms/issued"
     license: Final = "http://purl.org/dc/terms/license"
     modified: Final = "http://purl.org/dc/terms/modified"
