@@ -416,3 +416,29 @@ def test_the_openapi_description_has_the_new_fields_with_examples(server, assess
     examples = spec["paths"]["/api/assess"]["post"]["requestBody"]["content"]["application/json"]["examples"]
     for example in examples.values():  # every example is an input the engine takes
         assessor.assess(example["value"])
+
+
+def test_mali_regime_applies_until_it_ended_and_then_says_when(assessor):
+    """The Mali regime (res. 2374 (2017)) ended on 31 August 2023 (sanctions.ttl, tip:inForceUntil)."""
+    model = assessor.model()
+    mali = [c for c in model.criteria if c.regime.endswith("/regime/mali") and c.reaches]
+    if not mali or mali[0].regime_until is None:
+        pytest.skip("the graph has no end date for the Mali regime")
+    key, notation = next(
+        (k, n)
+        for k in facts.LIST_KEYS
+        for n, concept in sorted(model.vocabulary[k].items())
+        if model.upward({concept}) & mali[0].reaches
+    )
+    payload = {key: [notation], "context": {"country": "ML"}}
+
+    def sanctions(on: str):
+        return answer_of(assessor, {**payload, "as_of": on}, "sanctions-designation")
+
+    assert sanctions("2020-06-01")["status"] == "present"
+    after = sanctions("2024-06-01")
+    assert after["status"] == "missing"
+    last_day = mali[0].regime_until.isoformat()
+    assert last_day == "2023-08-31"
+    assert {e.get("ended") for e in after["elements"]} == {last_day}
+    assert all(last_day in e["why"] for e in after["elements"])
