@@ -48,8 +48,8 @@ class Assessor:
         model = self.model()
         parsed = facts.parse(payload, model)
         result = engine.assess(parsed, model)
-        # Issue 13 hook: the State's participation on the facts' date (today unless the facts say).
+        # The State's participation on the date the facts are assessed for (as_of, default today).
         participation.annotate(
-            result, parsed.country, self.participation.get(), getattr(parsed, "as_of", None)
+            result, parsed.country, self.participation.get(), parsed.as_of
         )
         return result

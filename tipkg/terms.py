@@ -17,6 +17,7 @@ class tip:
     ageBelow: Final = "https://w3id.org/tipkg/ontology#ageBelow"
     ageFrom: Final = "https://w3id.org/tipkg/ontology#ageFrom"
     AgeGroup: Final = "https://w3id.org/tipkg/ontology#AgeGroup"
+    allOf: Final = "https://w3id.org/tipkg/ontology#allOf"
     alpha3: Final = "https://w3id.org/tipkg/ontology#alpha3"
     amendedBy: Final = "https://w3id.org/tipkg/ontology#amendedBy"
     anyOf: Final = "https://w3id.org/tipkg/ontology#anyOf"
