@@ -329,7 +329,7 @@ def test_a_country_page_lists_its_treaties_with_their_sources_and_age(country_pa
 def test_the_assess_page_says_which_provisions_bind_the_state(country_page):
     page = country_page
     page.goto("/assess?country=SO&acts=recruitment&conduct=use-of-children-in-hostilities&age=15")
-    page.locator("#q-child-recruitment-opac summary").click()
+    page.locator("#q-child-recruitment-opac > summary").click()
     text = page.locator("#q-child-recruitment-opac").inner_text()
     assert "SO not party" in text and "as of 2022" in text
     assert axe_violations(page) == []
