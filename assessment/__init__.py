@@ -49,7 +49,5 @@ class Assessor:
         parsed = facts.parse(payload, model)
         result = engine.assess(parsed, model)
         # The State's participation on the date the facts are assessed for (as_of, default today).
-        participation.annotate(
-            result, parsed.country, self.participation.get(), parsed.as_of
-        )
+        participation.annotate(result, parsed.country, self.participation.get(), parsed.as_of)
         return result
