@@ -83,7 +83,7 @@ def wants_json() -> bool:
     return accept.best_match(["text/html", "application/json"]) == "application/json"
 
 
-def answer(status: int, message: str, *, name: str | None = None, **extra) -> Response:
+def answer(status: int, message: str, *, name: str | None = None, **extra: object) -> Response:
     """An error response in the negotiated form."""
     if wants_json():
         response = jsonify(error=message, status=status, **extra)
@@ -124,7 +124,7 @@ def _exception(exc: Exception) -> Response:
         return answer(
             500, f"Something went wrong on our side; it has been logged as {reference}.", reference=reference
         )
-    extra = {}
+    extra: dict[str, object] = {}
     if isinstance(exc, InputError):
         extra = {"field": exc.field, "accepted": exc.accepted}
     return answer(status, str(exc), **extra)
