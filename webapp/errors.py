@@ -124,10 +124,9 @@ def _exception(exc: Exception) -> Response:
         return answer(
             500, f"Something went wrong on our side; it has been logged as {reference}.", reference=reference
         )
-    extra: dict[str, object] = {}
     if isinstance(exc, InputError):
-        extra = {"field": exc.field, "accepted": exc.accepted}
-    return answer(status, str(exc), **extra)
+        return answer(status, str(exc), field=exc.field, accepted=exc.accepted)
+    return answer(status, str(exc))
 
 
 def _security_headers(response: Response) -> Response:
