@@ -33,6 +33,8 @@ def test_healthz_on_an_unbuilt_store_is_503_with_the_reason(tmp_path):
     assert "tipkg build" in answer.json["error"]
 
 
-def test_unknown_path_is_a_json_404(client):
-    answer = client.get("/no/such/page")
+def test_unknown_path_is_a_404_page_or_json_as_asked(client):
+    answer = client.get("/no/such/page", headers={"Accept": "application/json"})
     assert answer.status_code == 404 and answer.json["status"] == 404
+    page = client.get("/no/such/page")  # no Accept, as */*: a page for people
+    assert page.status_code == 404 and page.mimetype == "text/html"

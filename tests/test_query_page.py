@@ -240,3 +240,26 @@ def test_the_page_passes_axe_with_the_editor_loaded(guarded):
     assert axe_violations(page, rules=("wcag2a", "wcag2aa", "best-practice")) == []
     shot(page, "query-page-example")
     assert offsite == [] and errors == []
+
+
+def test_the_editor_shows_its_query_on_load_without_a_click(guarded):
+    """What a person sees: CodeMirror has drawn the query's lines (it drew none when YASGUI was
+    created inside a hidden element), and the pixels of the editor are not a blank box."""
+    import io
+
+    from PIL import Image
+
+    page, offsite, errors = guarded
+    page.goto("/query")
+    lines = page.locator("#yasgui .CodeMirror-line")
+    lines.first.wait_for()
+    drawn = page.locator("#yasgui .CodeMirror-code").inner_text()
+    assert "# name: act-labels" in drawn
+    assert "SELECT" in drawn.upper()
+    first = lines.first.bounding_box()
+    assert first is not None and first["height"] > 5 and first["width"] > 50
+    assert page.locator("#yasgui .CodeMirror-line").filter(has_text="name: act-labels").is_visible()
+    image = Image.open(io.BytesIO(page.locator("#yasgui .CodeMirror").screenshot())).convert("L")
+    dark = sum(image.histogram()[:128])  # pixels of the query's glyphs
+    assert dark > 500, f"the editor looks blank ({dark} dark pixels)"
+    assert offsite == [] and errors == []

@@ -225,17 +225,28 @@ def assess(ctx: click.Context, file) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--workers", type=int, default=None, help="processes (default: serve_workers, 0 = one per core)"
+)
+@click.option("--threads", type=int, default=None, help="threads per process (default: serve_threads, 4)")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the web app (browser, /sparql, /healthz) with waitress."""
-    import waitress
+def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """Serve the web app (browser, /sparql, /healthz) with gunicorn's threaded workers."""
+    from dataclasses import replace
 
-    from tipkg.webapp import create_app
+    from tipkg.webapp.server import options, serve
 
-    app = create_app(settings=_settings(ctx))
-    _progress(f"serving {_settings(ctx).store} on http://{host}:{port}/ (Ctrl-C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="tipkg")
+    settings = _settings(ctx)
+    if workers is not None:
+        settings = replace(settings, serve_workers=workers)
+    if threads is not None:
+        settings = replace(settings, serve_threads=threads)
+    chosen = options(settings, host, port)
+    _progress(
+        f"serving {settings.store} on http://{host}:{port}/ with {chosen['workers']} processes of "
+        f"{chosen['threads']} threads (Ctrl-C to stop)"
+    )
+    serve(settings, host, port)
 
 
 def _add_training() -> None:

@@ -20,6 +20,9 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
 - ``serve_from_memory``: whether the web app and its query workers copy the current on-disk build
   into memory to answer from (default true: several times faster; about 370 MB and 10 s per million
   triples per process, so set it false for graphs too large for that).
+- ``serve_workers`` / ``serve_threads``: the processes (default 0: one per CPU core) and threads per
+  process of ``tipkg serve`` (gunicorn, threaded workers; default 4 threads);
+  ``serve_keepalive``: seconds an idle keep-alive connection is held open (default 5).
 """
 
 from __future__ import annotations
@@ -71,6 +74,9 @@ class Settings:
     sparql_max_result_bytes: int = 32 * 1024 * 1024
     sparql_workers: int = 2
     serve_from_memory: bool = True
+    serve_workers: int = 0
+    serve_threads: int = 4
+    serve_keepalive: int = 5
     sources: tuple[SourceSpec, ...] = ()
 
     def __post_init__(self) -> None:
@@ -114,15 +120,30 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
                 f"{origin}: serve_from_memory must be true or false, got {out['serve_from_memory']!r}"
             )
         out["serve_from_memory"] = _BOOLEANS[text]
-    for key, kind in (("sparql_timeout", float), ("sparql_max_result_bytes", int), ("sparql_workers", int)):
+    numbers = (
+        ("sparql_timeout", float),
+        ("sparql_max_result_bytes", int),
+        ("sparql_workers", int),
+        ("serve_workers", int),
+        ("serve_threads", int),
+        ("serve_keepalive", int),
+    )
+    for key, kind in numbers:
         if key in out:
             try:
                 out[key] = kind(out[key])
             except (TypeError, ValueError):
                 raise ConfigError(f"{origin}: {key} must be a number, got {out[key]!r}") from None
-            if key == "sparql_timeout" and out[key] < 0:
-                raise ConfigError(f"{origin}: sparql_timeout must be 0 (no limit) or more, got {out[key]!r}")
-            if key != "sparql_timeout" and out[key] <= 0:
+            if key in {"sparql_timeout", "serve_workers", "serve_keepalive"} and out[key] < 0:
+                meaning = (
+                    " (no limit)"
+                    if key == "sparql_timeout"
+                    else " (one per core)"
+                    if key == "serve_workers"
+                    else ""
+                )
+                raise ConfigError(f"{origin}: {key} must be 0{meaning} or more, got {out[key]!r}")
+            if key not in {"sparql_timeout", "serve_workers", "serve_keepalive"} and out[key] <= 0:
                 raise ConfigError(f"{origin}: {key} must be positive, got {out[key]!r}")
     return out
 

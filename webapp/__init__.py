@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask
 
 from tipkg.config import Settings, load_settings
-from tipkg.errors import TipkgError
 from tipkg.store import Store, open_store
 from tipkg.webapp.cache import BuildCache
 
@@ -65,19 +63,9 @@ def create_app(
     ):
         app.register_blueprint(blueprint)
 
-    @app.errorhandler(TipkgError)
-    def _tipkg_error(exc: TipkgError):
-        return jsonify(error=str(exc)), 503
+    from tipkg.webapp import errors
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        # Machines get JSON; people (HTML pages, browsers) get a page that offers a way on.
-        wants_html = request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
-        if wants_html and not request.path.startswith(("/api/", "/healthz")):
-            page = render_template("error.html", code=exc.code, name=exc.name, description=exc.description)
-            return page, exc.code or 500
-        return jsonify(error=exc.description, status=exc.code), exc.code or 500
-
+    errors.install(app)  # errors by class, negotiated; security headers on every response
     return app
 
 

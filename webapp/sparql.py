@@ -27,10 +27,12 @@ from tipkg.webapp.sparql_runner import (
     QueryTimeout,
     ResultTooLarge,
     Runner,
+    WorkerUnavailable,
 )
 
 bp = Blueprint("sparql", __name__)
 MAX_QUERY_BYTES = 1024 * 1024
+MAX_DEPTH = 256  # groups and brackets nested deeper than any real query; the parser recurses on them
 FORMAT_NAMES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -122,6 +124,8 @@ def endpoint():
         )
     except QueryFailed as exc:
         return _error(400, str(exc))
+    except WorkerUnavailable as exc:
+        return _error(503, str(exc))
     return _common_headers(Response(body, mimetype=media_type))
 
 
@@ -190,6 +194,8 @@ def _check(query: str) -> str:
     body = query[prologue.end() if prologue else 0 :]
     if _UPDATE.match(body):
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if query.count("{") + query.count("(") > MAX_DEPTH:  # only then is the depth worth scanning for
+        _check_depth(query)
     upper = query.upper()
     if "SERVICE" in upper:  # the scan is slow; most queries need none
         for i, _char in _scan(query):
@@ -199,6 +205,21 @@ def _check(query: str) -> str:
         return query_form(query)  # the full parse happens where the query runs
     except StoreError as exc:
         raise ProtocolError(400, f"malformed query: {exc}") from exc
+
+
+def _check_depth(query: str) -> None:
+    depth = deepest = 0
+    for _, char in _scan(query):
+        if char in "{(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})":
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise ProtocolError(
+            400,
+            f"the query nests groups and brackets {deepest} deep; this endpoint accepts up to {MAX_DEPTH}",
+        )
 
 
 def _negotiate(form: str) -> str:
@@ -233,8 +254,20 @@ def _choose(form: str, accept_header: str, named: str) -> str:
     return best
 
 
+def limits_text() -> str:
+    """The endpoint's limits, as the service description states them."""
+    settings = current_app.config["TIPKG_SETTINGS"]
+    timeout = f"{settings.sparql_timeout:g} s" if settings.sparql_timeout else "no time limit"
+    return (
+        f"Limits per query: {timeout} of running time; answers up to {settings.sparql_max_result_bytes:,} bytes "
+        f"as serialised; query text up to {MAX_QUERY_BYTES // 1024} KiB; groups and brackets nested up to "
+        f"{MAX_DEPTH} deep. A query past a limit is stopped and answered 503 (time), 400 or 413, saying which."
+    )
+
+
 def _service_description():
     url = url_for("sparql.endpoint", _external=True)
+    limits = limits_text()
     description = f"""
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix formats: <http://www.w3.org/ns/formats/> .
@@ -245,7 +278,7 @@ def _service_description():
     sd:feature sd:UnionDefaultGraph ;
     sd:resultFormat formats:SPARQL_Results_JSON , formats:SPARQL_Results_XML , formats:SPARQL_Results_CSV ,
         formats:SPARQL_Results_TSV , formats:Turtle , formats:N-Triples , formats:RDF_XML , formats:JSON-LD ;
-    dcterms:description "Read-only SPARQL 1.1 endpoint of TIPKG. The default graph is the union of the graphs of the build; SERVICE is disabled." .
+    dcterms:description "Read-only SPARQL 1.1 endpoint of TIPKG. The default graph is the union of the graphs of the build; SERVICE is disabled. {limits}" .
 """
     triples = [q.triple for q in ox.parse(description.encode(), format=ox.RdfFormat.TURTLE)]
     offered = list(RDF_TYPES)

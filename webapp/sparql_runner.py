@@ -9,6 +9,7 @@ the answers in the negotiated format, capped in size as they are written.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.connection
 import queue
@@ -22,7 +23,19 @@ import pyoxigraph as ox
 from tipkg.config import Settings
 from tipkg.store import Store, open_store
 
+log = logging.getLogger("tipkg.webapp.sparql")
+UNAVAILABLE = "the query service is not available at the moment; try again shortly"
+CRASHED = (
+    "the query stopped its worker (it may be too large or too deeply nested for this endpoint); "
+    "the endpoint is still up: simplify the query or split it"
+)
+
 STARTUP_TIMEOUT = 120  # seconds for a worker to import and open the store, on a busy machine
+# pyoxigraph's parser and planner recurse over the query: on the main thread's 8 MiB stack a query
+# of a few thousand nested groups or unions overflowed it and killed the worker. Queries run on a
+# thread with this much stack (reserved, not used, until a query needs it), so such a query reaches
+# the time limit or an answer instead.
+WORKER_STACK_BYTES = 512 * 1024 * 1024
 
 
 class QueryTimeout(Exception):
@@ -35,6 +48,15 @@ class ResultTooLarge(Exception):
 
 class QueryFailed(Exception):
     """The store refused or failed the query (syntax or evaluation); the message says why."""
+
+
+class WorkerUnavailable(Exception):
+    """A query worker could not start or stopped while running a query (HTTP 503); the message is
+    for the client, the cause goes to the log."""
+
+
+class WorkerBug(Exception):
+    """The worker raised something unexpected: a bug, answered 500 with a logged id."""
 
 
 class Job(NamedTuple):
@@ -114,8 +136,15 @@ def execute(store: Store, job: Job, max_bytes: int) -> bytes:
 
 
 def _worker(settings: Settings, connection) -> None:
-    store = open_store(settings, serving=True)
+    threading.stack_size(WORKER_STACK_BYTES)
+    thread = threading.Thread(target=_serve_jobs, args=(settings, connection), name="queries")
+    thread.start()
+    thread.join()
+
+
+def _serve_jobs(settings: Settings, connection) -> None:
     try:
+        store = open_store(settings, serving=True)
         store.query("ASK {}")  # open (or copy) the store now, so that no query's time limit pays for it
         connection.send(("ready", None))
     except Exception as exc:
@@ -136,8 +165,8 @@ def _worker(settings: Settings, connection) -> None:
             connection.send_bytes(b"L" + str(exc.args[0]).encode())
         except QueryFailed as exc:
             connection.send_bytes(b"f" + str(exc).encode())
-        except Exception as exc:
-            connection.send_bytes(b"f" + f"{type(exc).__name__}: {exc}".encode())
+        except Exception as exc:  # a bug: its text goes to the log, never to the client
+            connection.send_bytes(b"e" + f"{type(exc).__name__}: {exc}".encode())
 
 
 class _Worker(NamedTuple):
@@ -165,13 +194,18 @@ class Runner:
         process = self._context.Process(target=_worker, args=(self.settings, child), daemon=True)
         process.start()
         child.close()
-        if not parent.poll(STARTUP_TIMEOUT):
-            process.kill()
-            raise QueryFailed(f"a query worker did not start within {STARTUP_TIMEOUT} s")
-        status, message = parent.recv()
+        try:
+            if not parent.poll(STARTUP_TIMEOUT):
+                process.kill()
+                log.error("a query worker did not start within %s s", STARTUP_TIMEOUT)
+                raise WorkerUnavailable(UNAVAILABLE)
+            status, message = parent.recv()
+        except (EOFError, OSError):
+            status, message = "failed", f"the worker exited with code {process.exitcode}"
         if status != "ready":
             process.join(5)
-            raise QueryFailed(message)
+            log.error("a query worker could not start: %s", message)
+            raise WorkerUnavailable(UNAVAILABLE)
         poller = select.poll()  # made once: Connection.poll() builds a selector on every call
         poller.register(parent.fileno(), select.POLLIN)
         return _Worker(process, parent, poller)
@@ -219,7 +253,9 @@ class Runner:
             answer = worker.connection.recv_bytes()
             healthy = True
         except (EOFError, OSError):
-            raise QueryFailed("the query worker stopped unexpectedly") from None
+            worker.process.join(1)
+            log.error("a query worker stopped while running a query (exit code %s)", worker.process.exitcode)
+            raise WorkerUnavailable(CRASHED) from None
         finally:
             if healthy:
                 self._idle.put(worker)
@@ -231,4 +267,6 @@ class Runner:
             return payload
         if status == b"L":
             raise ResultTooLarge(int(payload))
-        raise QueryFailed(payload.decode())
+        if status == b"e":
+            raise WorkerBug(payload.decode(errors="replace"))
+        raise QueryFailed(payload.decode(errors="replace"))
