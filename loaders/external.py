@@ -39,7 +39,9 @@ from tipkg.store import Progress, Staging, Store, open_store
 from tipkg.store.oxigraph import MemoryStore
 
 # Source name -> the module that reads it. A new kind of file is one module and one line here.
-LOADERS: dict[str, str] = {}
+LOADERS: dict[str, str] = {
+    "un-sanctions": "tipkg.loaders.un_sanctions",
+}
 
 MAX_REPORTED = 200  # skipped or unmatched records kept in the provenance, one literal each
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
