@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from xml.parsers import expat
 
 import pycountry
 import pyoxigraph as ox
@@ -40,6 +41,8 @@ from tipkg.namespaces import PREFIXES, TIP
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 ALT = ox.NamedNode(PREFIXES["skos"] + "altLabel")
+HIDDEN = PREFIXES["skos"] + "hiddenLabel"
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "ʻ": "'", "`": "'", "´": "'", "‐": "-", "–": "-"})
 XSD_DATE = ox.NamedNode(PREFIXES["xsd"] + "date")
 XSD_BOOLEAN = ox.NamedNode(PREFIXES["xsd"] + "boolean")
 LICENCE = "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list"
@@ -63,7 +66,9 @@ NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 # resolution 2293 (2016)", "... paragraph 15 of resolution 1970 and paragraph 19 of resolution 1973",
 # "under UNSCR 2293 paragraph 7(j)".
 _CITE = r"paragraphs? [^.;:“\"]{1,80}? of (?:Security Council )?resolution \d+(?: ?\(\d{4}\))?"
-BASIS = re.compile(rf"(?:pursuant to|under) {_CITE}(?: and {_CITE})*|under UNSCR \d+ paragraphs? \d+ ?(?:\([a-z]\))?")
+BASIS = re.compile(
+    rf"(?:pursuant to|under) {_CITE}(?: and {_CITE})*|under UNSCR \d+ paragraphs? \d+ ?(?:\([a-z]\))?"
+)
 CITATION = re.compile(
     r"paragraphs? (?P<paras>[^.;:“\"]{1,80}?) of (?:Security Council )?resolution (?P<res>\d+)(?: ?\((?P<year>\d{4})\))?"
     r"|UNSCR (?P<res2>\d+) paragraphs? (?P<paras2>\d+ ?(?:\([a-z]\))?)"
@@ -84,7 +89,8 @@ def parse(path: Path) -> ET.Element:
     parser = expat.ParserCreate()
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        builder.start(tag, attrs).sourceline = parser.CurrentLineNumber
+        element = builder.start(tag, attrs)
+        setattr(element, "sourceline", parser.CurrentLineNumber)  # noqa: B010 - an _Element attribute
 
     parser.StartElementHandler = start
     parser.EndElementHandler = builder.end
@@ -93,7 +99,9 @@ def parse(path: Path) -> ET.Element:
         with path.open("rb") as handle:
             parser.ParseFile(handle)
     except expat.ExpatError as exc:
-        raise LoadError(f"{path}:{exc.lineno}:{exc.offset}: not well-formed XML: {expat.errors.messages[exc.code]}") from exc
+        raise LoadError(
+            f"{path}:{exc.lineno}:{exc.offset}: not well-formed XML: {expat.errors.messages[exc.code]}"
+        ) from exc
     return builder.close()
 
 
@@ -121,7 +129,19 @@ def xsd_date(text: str) -> str | None:
 
 
 def _values(element: ET.Element, tag: str) -> list[str]:
-    return [v for child in element.findall(tag) for v in (" ".join((x.text or "").split()) for x in child) if v]
+    return [
+        v for child in element.findall(tag) for v in (" ".join((x.text or "").split()) for x in child) if v
+    ]
+
+
+def plain(name: str) -> str:
+    """``name`` without accents and with straight quotes, for search (``skos:hiddenLabel``).
+
+    >>> plain("Mus’ab ÉXEMPLO")
+    "Mus'ab EXEMPLO"
+    """
+    decomposed = unicodedata.normalize("NFKD", name.translate(_QUOTES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def party_iri(base: str, reference: str) -> str:
@@ -157,7 +177,7 @@ def citations(phrase: str) -> list[tuple[str, str | None, str, str | None]]:
     >>> citations("pursuant to paragraphs 1 to 3 of Security Council resolution 2374 (2017)")
     [('2374', '2017', '1', None), ('2374', '2017', '2', None), ('2374', '2017', '3', None)]
     """
-    found = []
+    found: list[tuple[str, str | None, str, str | None]] = []
     for m in CITATION.finditer(phrase):
         res, paras = m.group("res") or m.group("res2"), m.group("paras") or m.group("paras2")
         year = m.group("year")
@@ -209,12 +229,19 @@ class _Reader:
     def record(self, element: ET.Element, kind: str) -> None:
         reference = _text(element, "REFERENCE_NUMBER")
         node = ox.NamedNode(party_iri(self.base, reference))
-        self.add(node, PREFIXES["rdf"] + "type", ox.NamedNode(TIP + ("ListedIndividual" if kind == "INDIVIDUAL" else "ListedEntity")))
+        self.add(
+            node,
+            PREFIXES["rdf"] + "type",
+            ox.NamedNode(TIP + ("ListedIndividual" if kind == "INDIVIDUAL" else "ListedEntity")),
+        )
         self.add(node, TIP + "referenceNumber", ox.Literal(reference))
         self.add(node, TIP + "inSnapshot", self.snapshot_node)
         name = " ".join(p for p in (_text(element, t) for t in NAME_PARTS) if p)
         self.add(node, PREFIXES["rdfs"] + "label", ox.Literal(name or reference))
-        self.add(node, TIP + "listedOn", ox.Literal(xsd_date(_text(element, "LISTED_ON")) or "", datatype=XSD_DATE))
+        self._hidden(node, name)
+        self.add(
+            node, TIP + "listedOn", ox.Literal(xsd_date(_text(element, "LISTED_ON")) or "", datatype=XSD_DATE)
+        )
         digest = hashlib.sha256(" ".join(" ".join(element.itertext()).split()).encode()).hexdigest()
         self.add(node, TIP + "recordDigest", ox.Literal(digest))
         self._regime(node, element, reference)
@@ -227,9 +254,13 @@ class _Reader:
         comments = _text(element, "COMMENTS1")
         if comments:
             self.add(node, TIP + "narrative", ox.Literal(comments))
-        for phrase in dict.fromkeys(m.group(0) for m in BASIS.finditer(comments)):
+        for phrase in dict.fromkeys(
+            re.sub(r"^(?:pursuant to|under) ", "", m.group(0)) for m in BASIS.finditer(comments)
+        ):
             self._basis(node, phrase, reference)
-        self._evidence(node, reference, [("DESIGNATION", d) for d in designations] + [("COMMENTS1", comments)])
+        self._evidence(
+            node, reference, [("DESIGNATION", d) for d in designations] + [("COMMENTS1", comments)]
+        )
 
     def _regime(self, node: ox.NamedNode, element: ET.Element, reference: str) -> None:
         list_type = _text(element, "UN_LIST_TYPE")
@@ -257,6 +288,11 @@ class _Reader:
             self.add(alias_node, LABEL.value, ox.Literal(alias_name))
             self.add(alias_node, TIP + "aliasQuality", ox.Literal(_text(alias, "QUALITY") or "not given"))
             self.add(node, ALT.value, ox.Literal(alias_name))
+            self._hidden(node, alias_name)
+
+    def _hidden(self, node: ox.NamedNode, name: str) -> None:
+        if plain(name) != name:
+            self.add(node, HIDDEN, ox.Literal(plain(name)))
 
     def _nationality(self, node: ox.NamedNode, nationality: str, reference: str) -> None:
         self.add(node, TIP + "nationalityText", ox.Literal(nationality))
@@ -296,7 +332,9 @@ class _Reader:
         for kind in kinds:
             self.add(node, TIP + "evidenceOf", ox.Literal(kind))
             self.counts[f"records flagged: {kind}"] += 1
-        self.add(node, TIP + "traffickingRelated", ox.Literal("true" if kinds else "false", datatype=XSD_BOOLEAN))
+        self.add(
+            node, TIP + "traffickingRelated", ox.Literal("true" if kinds else "false", datatype=XSD_BOOLEAN)
+        )
         if kinds:
             self.counts["records flagged"] += 1
 
@@ -305,7 +343,9 @@ def _check_record(path: Path, element: ET.Element, kind: str) -> None:
     where = f"{path}:{line(element)}"
     for child in element:
         if child.tag not in CHILDREN[kind]:
-            raise LoadError(f"{path}:{line(child)}: <{child.tag}> is not allowed in <{kind}> (sc-sanctions.xsd)")
+            raise LoadError(
+                f"{path}:{line(child)}: <{child.tag}> is not allowed in <{kind}> (sc-sanctions.xsd)"
+            )
     for tag in REQUIRED:
         if element.find(tag) is None:
             raise LoadError(f"{where}: <{kind}> lacks <{tag}> (sc-sanctions.xsd)")
@@ -340,7 +380,9 @@ def _snapshot_date(path: Path, root: ET.Element) -> date:
     try:
         return date.fromisoformat(generated[:10])
     except ValueError as exc:
-        raise LoadError(f"{path}:{line(root)}: dateGenerated {generated!r} does not start with a date") from exc
+        raise LoadError(
+            f"{path}:{line(root)}: dateGenerated {generated!r} does not start with a date"
+        ) from exc
 
 
 class _Loader:
@@ -358,10 +400,17 @@ class _Loader:
         for number, (element, kind) in enumerate(records, start=1):
             reference = _text(element, "REFERENCE_NUMBER")
             if not _REFERENCE.fullmatch(reference):
-                skipped.append(Skip(reference or f"{path.name}:{line(element)}", "reference number not of the form XXi.NNN or XXe.NNN"))
+                skipped.append(
+                    Skip(
+                        reference or f"{path.name}:{line(element)}",
+                        "reference number not of the form XXi.NNN or XXe.NNN",
+                    )
+                )
                 continue
             if reference in seen:
-                skipped.append(Skip(reference, f"second record with this reference ({path.name}:{line(element)})"))
+                skipped.append(
+                    Skip(reference, f"second record with this reference ({path.name}:{line(element)})")
+                )
                 continue
             seen.add(reference)
             reader.record(element, kind)
