@@ -9,7 +9,9 @@ narcotics, arms, oil, wildlife ...) is not trafficking in persons; "smuggling" c
 or migrants as its object; "recruit" counts only with children named; kidnapping for ransom is not
 flagged. An unqualified "trafficking" ("a transnational trafficking network") counts as trafficking in
 persons only when the record names no commodity trafficked anywhere (``commodity_named``), which in
-the 2020 and 2024 lists selects the Libya listings of June 2018 and no other record.
+the 2020 and 2024 lists selects the Libya listings of June 2018 and no other record. The grave
+violations against children (sexual violence, abduction) are pointed to only when children are named
+within ``CHILD_WINDOW`` characters of the match.
 
 >>> [f.kind for f in flags("Involved in drug trafficking and arms smuggling.")]
 []
@@ -72,8 +74,6 @@ RULES = (
         "recruitment or use of children",
         r"\b(?:recruit\w*|us(?:e|es|ed|ing)|enlist\w*|conscript\w*)(?: (?:and|or) (?:us(?:e|es|ed|ing)|recruit\w*))?"
         r" (?:of )?(?:\w+ )?(?:child\w*|minors|boys|girls)\b|\bchild soldiers?\b",
-        "conduct/conscription-or-enlistment-of-children",
-        "conduct/use-of-children-in-hostilities",
         "purpose/use-of-children-by-armed-or-terrorist-groups",
         "grave-violation/recruitment-and-use",
     ),
@@ -104,6 +104,7 @@ UNQUALIFIED_TRAFFICKING = re.compile(r"\btraffick(?:ing|ers?)\b(?! (?:of|in) )",
 _SEXUAL_SLAVERY = ("purpose/sexual-slavery", "crsv/sexual-slavery")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 PASSAGE_MAX = 400
+CHILD_WINDOW = 60  # characters either side of a match within which children must be named
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def flags(text: str, *, commodity: bool | None = None) -> list[Flag]:
             if not match:
                 continue
             points = rule.points_to
-            if rule.points_to_if_children and _CHILD.search(sentence):
+            near = sentence[max(0, match.start() - CHILD_WINDOW) : match.end() + CHILD_WINDOW]
+            if rule.points_to_if_children and _CHILD.search(near):
                 points += rule.points_to_if_children
             if "sexual slavery" in match.group(0).lower():
                 points += _SEXUAL_SLAVERY

@@ -47,6 +47,23 @@ def query_form(sparql: str) -> str:
     return match.group(1).upper()
 
 
+def ask_result(data: bytes) -> bytes:
+    """An ASK answer as the protocol writes it. Virtuoso 7.2 sometimes answers ASK as a table of one
+    variable ``__ASK_RETVAL``: no row, or a row with 0, is false.
+
+    >>> ask_result(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}')
+    b'{"head": {}, "boolean": false}'
+    >>> ask_result(b'{"head": {}, "boolean": true}')
+    b'{"head": {}, "boolean": true}'
+    """
+    parsed = json.loads(data)
+    if "boolean" in parsed or "results" not in parsed:
+        return data
+    rows = parsed["results"].get("bindings", [])
+    answer = any(term.get("value") not in ("0", "false") for row in rows for term in row.values())
+    return json.dumps({"head": {}, "boolean": answer}).encode()
+
+
 def _brief(exc: Exception) -> str:
     """The server's own words, without the echo of a long request that some servers add."""
     text = " ".join(str(exc).split())
@@ -154,6 +171,8 @@ class SparqlStore(Store):
         if form in {"SELECT", "ASK"}:
             client.setReturnFormat(JSON)
             data = normalise_booleans(self._send(client), booleans)
+            if form == "ASK":
+                data = ask_result(data)
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         client.setReturnFormat(TURTLE)
         return _triples(ox.parse(self._send(client), format=ox.RdfFormat.TURTLE))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import axe_violations
-from tests.conftest import settings_for, wait_for_server
+from tests.conftest import run_cli, settings_for, wait_for_server
 from tipkg.devtools import virtuoso
 from tipkg.loaders import external
 from tipkg.loaders.build import build
@@ -160,6 +160,15 @@ def test_flags_keep_drug_arms_and_terrorist_recruitment_apart():
     assert [f.kind for f in flags("subjected detainees to forced labour")] == ["forced labour"]
 
 
+def test_grave_violations_against_children_only_when_children_are_named():
+    from tipkg.loaders.un_evidence import flags
+
+    [adults] = flags("Forces under his command committed rape and other sexual violence against civilians.")
+    assert "grave-violation/sexual-violence" not in adults.points_to and "conduct/rape" in adults.points_to
+    [children] = flags("His fighters abducted children from their schools.")
+    assert "grave-violation/abduction" in children.points_to
+
+
 # --- the real files ---------------------------------------------------------------------------
 
 
@@ -231,6 +240,46 @@ def test_changes_between_2020_and_2024_for_a_regime(loaded):
     assert "LYi.026" in [r["number"] for r in changes["amended"]]  # renamed SALIM IBRAHIM AL-MILAD
     mali = listed.regime(open_store(settings), BASE + "id/regime/mali")
     assert mali is not None and mali["parties"] == [] and len(mali["changes"]["removed"]) == 8
+
+
+@real_files
+def test_a_party_named_in_anothers_evidence_shows_it_without_being_flagged(loaded):
+    from tipkg.webapp import listed
+
+    settings, _ = loaded
+    party = listed.party(open_store(settings), BASE + "id/listed/lyi-026")
+    assert party is not None and party["held_by"] == ["2020-11-30", "2024-09-26"]
+    assert party["label"] == "Abd Al-Rahman SALIM IBRAHIM AL-MILAD"  # as the latest list names him
+    assert party["evidence"] == []  # his own record names no such conduct
+    assert [m["number"] for m in party["mentioned"]] == ["LYi.029"]
+
+
+@real_files
+def test_the_named_query_compares_any_two_snapshots(loaded):
+    from tipkg import queries
+
+    settings, _ = loaded
+    graphs = {s: external.graph_of(BASE, "un-sanctions", s) for s in ("2020-11-30", "2024-09-26")}
+    found = queries.select(
+        open_store(settings),
+        "listed-changes",
+        {"before": graphs["2020-11-30"], "after": graphs["2024-09-26"]},
+    )
+    changes = {(r["change"].value, r["number"].value) for r in found}
+    assert ("added", "LYi.029") in changes and ("removed", "MLi.001") in changes
+    assert not any(number.startswith("KP") for _, number in changes)  # DPRK maps to no regime here
+
+
+@real_files
+def test_the_command_line_refuses_a_file_that_is_not_the_list_and_loads_nothing(loaded, tmp_path):
+    settings, _ = loaded
+    bad = tmp_path / "not-the-list.xml"
+    bad.write_text("<?xml version='1.0'?>\n<rss><channel/></rss>\n", encoding="utf-8")
+    env = {"TIPKG_STORE": settings.store}
+    result = run_cli("load", "un-sanctions", str(bad), env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "not-the-list.xml:2: root element <rss> is not <CONSOLIDATED_LIST>" in result.stderr
+    assert [r.snapshot for r in external.loaded(open_store(settings))] == ["2020-11-30", "2024-09-26"]
 
 
 # --- pages, in Chromium -------------------------------------------------------------------------

@@ -23,7 +23,13 @@ def snapshots(store: Any) -> list[dict]:
 
 
 def _record(snap: dict, r: dict) -> None:
-    snap.update(label=r["label"], list_type=r["text"], listed_on=r["extra"], regime=r["target"])
+    snap.update(
+        label=r["label"],
+        list_type=r["text"],
+        listed_on=r["extra"],
+        regime=r["target"],
+        regime_label=r["targetLabel"],
+    )
 
 
 def party(store: Any, iri: str) -> dict | None:
@@ -33,7 +39,14 @@ def party(store: Any, iri: str) -> dict | None:
         snap = by_snapshot.setdefault(
             r["snapshot"] or "",
             {"id": r["snapshot"], "as_of": r["asOf"], "aliases": [], "script": [], "nationalities": []}
-            | {"designations": [], "narrative": "", "basis": [], "paragraphs": {}, "evidence": {}},
+            | {
+                "designations": [],
+                "narrative": "",
+                "basis": [],
+                "paragraphs": {},
+                "evidence": {},
+                "mentioned": {},
+            },
         )
         _part(snap, r)
     if not by_snapshot:
@@ -43,33 +56,39 @@ def party(store: Any, iri: str) -> dict | None:
     latest["held_by"] = [s["id"] for s in ordered if "label" in s]
     latest["paragraphs"] = sorted(latest["paragraphs"].values(), key=lambda p: p["label"])
     latest["evidence"] = sorted(latest["evidence"].values(), key=lambda e: e["iri"])
+    latest["mentioned"] = sorted(latest["mentioned"].values(), key=lambda m: m["number"])
     latest["aliases"] = sorted(latest["aliases"], key=lambda a: (a["quality"] != "Good", a["name"]))
     return latest
 
 
+# Parts of ``listed-party`` that are a list of labels, and the key each goes to.
+_LABEL_LISTS = {"script": "script", "designation": "designations", "basis": "basis"}
+
+
 def _part(snap: dict, r: dict) -> None:
     part = r["part"]
-    if part == "record":
+    if part in _LABEL_LISTS:
+        snap[_LABEL_LISTS[part]].append(r["label"])
+    elif part == "record":
         _record(snap, r)
         snap["number"] = r["number"]
     elif part == "alias":
         snap["aliases"].append({"name": r["label"], "quality": r["text"]})
-    elif part == "script":
-        snap["script"].append(r["label"])
     elif part == "nationality":
         snap["nationalities"].append({"text": r["label"], "iri": r["target"]})
-    elif part == "designation":
-        snap["designations"].append(r["label"])
     elif part == "narrative":
         snap["narrative"] = r["label"]
-    elif part == "basis":
-        snap["basis"].append(r["label"])
     elif part == "paragraph":
         entry = snap["paragraphs"].setdefault(
             r["target"], {"iri": r["target"], "label": r["label"], "criteria": []}
         )
         if r["text"] and r["text"] not in entry["criteria"]:
             entry["criteria"].append(r["text"])
+    elif part == "mentioned":
+        entry = snap["mentioned"].setdefault(
+            r["target"], {"iri": r["target"], "number": r["number"], "label": r["label"]}
+        )
+        entry.setdefault("passages", set()).add(r["text"])
     elif part in ("evidence", "points"):
         key = r["target"] if part == "evidence" else r["extra"]
         entry = snap["evidence"].setdefault(

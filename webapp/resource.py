@@ -83,7 +83,7 @@ def _listed(store, iri: str, types) -> dict:
     if tip.ListedIndividual in types or tip.ListedEntity in types:
         return {"listed_party": listed.party(store, iri)}
     if tip.SanctionsRegime in types:
-        return {"listed_regime": listed.regime(store, iri)}  # not per_build: a load keeps the build
+        return {"listed_regime": per_build("listed-regime", iri, lambda: listed.regime(store, iri))}
     return {}
 
 
