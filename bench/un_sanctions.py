@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         f"`python -m bench.un_sanctions --runs {args.runs}` on `{args.file.name}`.\n\n"
         "The whole `tipkg load` (read, stage a copy of the store, write the snapshot graph, run the build "
         "checks, commit), median of the runs, each replacing the previous load; reading alone is the "
-        "loader's parse, linking and evidence flags.\n\n"
+        "loader's parse, linking and evidence flags; the rest of a load is the staging copy of the store "
+        "and the build checks. The machine was shared with other engineers' jobs meanwhile.\n\n"
         "| store | records | triples written | load | read alone | triples/s |\n|---|---|---|---|---|---|\n"
         + "\n".join(rows)
     )
