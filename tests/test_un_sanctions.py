@@ -331,7 +331,7 @@ def test_a_listed_traffickers_page_shows_its_evidence(list_page):
 
 @real_files
 def test_a_regime_page_shows_what_changed_between_2020_and_2024(list_page):
-    list_page.goto("/id/regime/libya")
+    list_page.goto("/sanctions/libya")
     table = list_page.get_by_role("table", name="parties on the Consolidated List of 2024-09-26")
     assert table.locator("tbody tr").first.inner_text().startswith("LYi.021")
     heading = list_page.get_by_role("heading", name="Changes between the lists of 2020-11-30 and 2024-09-26")

@@ -79,11 +79,9 @@ def resource_context(
 
 
 def _listed(store, iri: str, types) -> dict:
-    """The Consolidated List sections of a listed party's or a regime's page (templates/listed-*.html)."""
+    """The Consolidated List section of a listed party's page (templates/listed-party.html)."""
     if tip.ListedIndividual in types or tip.ListedEntity in types:
         return {"listed_party": listed.party(store, iri)}
-    if tip.SanctionsRegime in types:
-        return {"listed_regime": per_build("listed-regime", iri, lambda: listed.regime(store, iri))}
     return {}
 
 
