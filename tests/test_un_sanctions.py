@@ -77,7 +77,7 @@ def test_fixture_records_with_names_aliases_regime_and_dates(store):
     assert person["originalScriptName"] == ["خوسيه"]
     assert sorted(person["altLabel"]) == ["Jose Exemplo", "The Captain", "خوسيه"]
     assert person["nationalityText"] == ["Libya", "Atlantis"] and person["country"] == ["LY"]
-    assert "nationality" not in person  # the graph has no id/country/ly yet: a literal only
+    assert person["nationality"] == [BASE + "id/country/ly"]  # linked: the graph has it; Atlantis is not
     assert person["listingBasis"] == ["paragraphs 15 and 17 of resolution 1970"]
     low = [t.subject.value for t in snapshot.triples if t.object.value == "Low"]
     assert low == [BASE + "id/listed/lyi-901/alias/2023-05-04/2"]
