@@ -35,6 +35,10 @@ SAMPLES = {
     "endpoint": "http://localhost/sparql",
     "mediaType": "application/n-quads",
     "url": "http://localhost/dumps/tipkg.nq",
+    "party": "https://w3id.org/tipkg/id/listed/lyi-021",
+    "regime": "regime:libya",
+    "before": "https://w3id.org/tipkg/graph/external/un-sanctions/2020-11-30",
+    "after": "https://w3id.org/tipkg/graph/external/un-sanctions/2024-09-26",
 }
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 
 from tipkg.terms import dcterms, tip
 from tipkg.webapp import citations as cites
-from tipkg.webapp import instrument_model, resource_model
+from tipkg.webapp import instrument_model, listed, resource_model
 from tipkg.webapp.cache import per_build
 from tipkg.webapp.resource_model import Display
 
@@ -74,7 +74,15 @@ def resource_context(
         else None,
         "graph": resource_model.graph(iri, label, found.kinds, base, found.relations.items(), links),
         "instrument": _instrument(iri, shown_as, found.by_property) if is_instrument else None,
+        **_listed(store, iri, found.types),
     }
+
+
+def _listed(store, iri: str, types) -> dict:
+    """The Consolidated List section of a listed party's page (templates/listed-party.html)."""
+    if tip.ListedIndividual in types or tip.ListedEntity in types:
+        return {"listed_party": listed.party(store, iri)}
+    return {}
 
 
 def _instrument(iri: str, shown_as: Display, by_property: dict) -> dict:

@@ -164,4 +164,17 @@ def regime(name: str):
     found = next((g for g in regimes if g["slug"] == name), None)
     if found is None:
         abort(404, description=f"There is no sanctions regime {name!r}; the sanctions page lists them all.")
-    return render_template("sanctions-regime.html", g=_regime_on(found, on), on=on, is_today=on == today())
+    return render_template(
+        "sanctions-regime.html",
+        g=_regime_on(found, on),
+        on=on,
+        is_today=on == today(),
+        listed=_listed(found["iri"]),
+    )
+
+
+def _listed(iri: str) -> dict | None:
+    """The regime's parties on the loaded Consolidated List (webapp/listed.py), once per build and load."""
+    from tipkg.webapp import current_store, listed
+
+    return per_build("listed-regime", iri, lambda: listed.regime(current_store(), iri))
