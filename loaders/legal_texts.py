@@ -62,7 +62,7 @@ def parse(path: Path) -> tuple[list[Article], str | None]:
             return articles, metadata.get("dcterms:modified")
         return parse_markdown(path.name, path.read_text(encoding="utf-8")), None
     except TextError as exc:
-        raise LoadError(f"{path.parent.name}/{exc}") from exc
+        raise LoadError(f"{path.parent}/{exc}") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LoadError(f"{path}: cannot read: {exc}") from exc
 

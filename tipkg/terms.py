@@ -145,6 +145,7 @@ class tip:
     SanctionsRegime: Final = "https://w3id.org/tipkg/ontology#SanctionsRegime"
     satisfiedBy: Final = "https://w3id.org/tipkg/ontology#satisfiedBy"
     scope: Final = "https://w3id.org/tipkg/ontology#scope"
+    searchField: Final = "https://w3id.org/tipkg/ontology#searchField"
     SecurityCouncilResolution: Final = "https://w3id.org/tipkg/ontology#SecurityCouncilResolution"
     SeedDocument: Final = "https://w3id.org/tipkg/ontology#SeedDocument"
     seedFile: Final = "https://w3id.org/tipkg/ontology#seedFile"
