@@ -96,11 +96,13 @@ def citation(article: Article, path: tuple[str, ...]) -> str:
     return f"art. {article.number}" + "".join(f"({label})" for label in path)
 
 
-def full_texts(text: Text, context: LoadContext) -> None:
-    for article in text.articles:
-        for path, unit in units(article):
-            iri = context.iri("provision", local(text.slug, article, path))
-            text.full[iri] = article.full_text() if unit is None else unit.full_text()
+def full_texts(slug: str, articles: list[Article], provisions: str) -> dict[str, str]:
+    """Provision IRI (``provisions`` + local name) -> its official text with its sub-divisions."""
+    return {
+        provisions + local(slug, article, path): article.full_text() if unit is None else unit.full_text()
+        for article in articles
+        for path, unit in units(article)
+    }
 
 
 class _Writer:
@@ -278,11 +280,25 @@ def amended(text: Text, context: LoadContext, inserted: dict[str, str]) -> tuple
     return triples, unmatched
 
 
-def check_quotations(texts: list[Text], context: LoadContext) -> int:
+def finer_pinpoint(provision: str, quotation: str, full: dict[str, str]) -> str | None:
+    """The deepest sub-division of ``provision`` whose text holds the whole quotation, if any: the
+    text settles the pinpoint (``crc-opsc-art-3-1-a`` quoting what is all in ``3-1-a-i``)."""
+    quote = quotations.normalise(quotation)
+    below = [
+        iri
+        for iri, words in full.items()
+        if iri.startswith(provision + "-") and quote in quotations.normalise(words)
+    ]
+    return max(below, key=len) if below else None
+
+
+def check_quotations(texts: list[Text], context: LoadContext) -> tuple[int, list[str]]:
     """Every quotation of a provision of these instruments, against its provision's official text;
-    LoadError listing every mismatch. Returns how many were checked."""
+    LoadError listing every mismatch. Returns how many were checked, and the quotations a
+    sub-division of their provision holds whole (as "provision: sub-division")."""
     by_instrument = {t.instrument: t for t in texts}
     problems: list[quotations.Mismatch] = []
+    finer: list[str] = []
     checked = 0
     for row in queries.select(context.store, "provision-quotations"):
         text = by_instrument.get(row["instrument"].value)
@@ -296,12 +312,14 @@ def check_quotations(texts: list[Text], context: LoadContext) -> int:
                 context.ontology_dir, value(row["path"]), provision, provision.rsplit("/", 1)[1]
             )
             problems.append(quotations.Mismatch(where, provision, quotation, official))
+        elif deeper := finer_pinpoint(provision, quotation, text.full):
+            finer.append(f"{provision}: {deeper}")
     if problems:
         raise LoadError(
             f"{len(problems)} quotation(s) not found in the official text:\n  "
             + "\n  ".join(str(p) for p in problems)
         )
-    return checked
+    return checked, finer
 
 
 class _Loader:
@@ -329,7 +347,7 @@ class _Loader:
         read = created = 0
         for text in texts:
             context.progress(f"      {text.path.name}: {len(text.articles)} articles")
-            full_texts(text, context)
+            text.full = full_texts(text.slug, text.articles, context.iri("provision", ""))
             writer = _Writer(text, context, set(curated))
             writer.edition()
             for index, article in enumerate(text.articles):
@@ -342,7 +360,11 @@ class _Loader:
             created += writer.created
             counts[f"provisions of {text.slug}"] = len(text.full)
         unmatched += _absent(texts, context, inserted, curated)
-        counts["quotations checked"] = check_quotations(texts, context)
+        counts["quotations checked"], finer = check_quotations(texts, context)
+        counts["quotations a sub-division holds whole"] = len(finer)
+        for line in finer:  # an article may quote its key sentence; a sub-paragraph should not
+            if not re.search(r"-art-\d+(?:-(?:bis|ter|quater))?: ", line):
+                context.progress(f"      a finer pinpoint: {line}")
         counts["provisions created"] = created
         return Snapshot(
             source=self.name,

@@ -70,7 +70,15 @@ def official_text(store: Any, iri: str, base: str) -> OfficialText | None:
         cited = cited or unit == iri
         if here["text"] or unit != article:
             lines.append(
-                Line(unit, local_path(unit, base), here["citation"], here["text"], depth, cited, here["amendment"])
+                Line(
+                    unit,
+                    local_path(unit, base),
+                    here["citation"],
+                    here["text"],
+                    depth,
+                    cited,
+                    here["amendment"],
+                )
             )
         for child in sorted(children.get(unit, []), key=lambda u: units[u]["order"]):
             walk(child, depth + 1, cited)
