@@ -28,6 +28,7 @@ from tipkg.loaders.external import LoadContext, LoadError
 from tipkg.store import open_store
 from tipkg.store.oxigraph import MemoryStore
 from tipkg.webapp import create_app
+from tipkg.webapp.official_text import official_text
 
 DATA = Path(__file__).parent / "data"
 FIXTURE_TEXTS = DATA / "legal-texts"
@@ -87,6 +88,20 @@ def test_the_texts_attach_to_curated_provisions_and_become_provisions_where_none
         store, f"SELECT ?l WHERE {{ ?e a <{TIP}TextEdition> ; <http://purl.org/dc/terms/license> ?l }}"
     )
     assert licence and licence[0].startswith("No licence stated")
+    # What the provision page shows: the whole article, the cited sub-item marked, its place.
+    shown = official_text(store, PR + "small-treaty-art-2-1-a-ii", small.base_iri)
+    assert [(line.citation, line.depth, line.cited) for line in shown.lines] == [
+        ("art. 2(1)", 1, False),
+        ("art. 2(1)(a)", 2, False),
+        ("art. 2(1)(a)(i)", 3, False),
+        ("art. 2(1)(a)(ii)", 3, True),
+        ("art. 2(1)(b)", 2, False),
+        ("art. 2(2)", 1, False),
+    ]
+    assert shown.place == ["Part I: Scope", "art. 2", "para. 1", "sub-para. (a)", "sub-para. (ii)"]
+    assert (shown.previous["citation"], shown.next["citation"]) == ("art. 1", "art. 3")
+    whole = official_text(store, PR + "small-treaty-art-2", small.base_iri)
+    assert not any(line.cited for line in whole.lines)
 
 
 def test_a_wrong_quotation_fails_the_load_with_its_file_line_and_the_official_wording(tmp_path):

@@ -50,24 +50,30 @@ def official_text(store: Any, iri: str, base: str) -> OfficialText | None:
         return None
     article = rows[0]["article"].value
     units: dict[str, dict] = {}
-    children: dict[str, list[str]] = defaultdict(list)
+    parents: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         unit = row["unit"].value
-        if unit in units:
-            continue
-        units[unit] = {
-            "citation": row["citation"].value,
-            "order": integer(row["order"]) or 0,
-            "text": value(row["text"]) or "",
-            "amendment": _amendment(row, base),
-        }
-        if unit != article and row["parent"] is not None:
-            children[row["parent"].value].append(unit)
+        if row["parent"] is not None:
+            parents[unit].add(row["parent"].value)
+        if unit not in units:
+            units[unit] = {
+                "citation": row["citation"].value,
+                "order": integer(row["order"]) or 0,
+                "text": value(row["text"]) or "",
+                "amendment": _amendment(row, base),
+            }
+    # Curated provisions are part of every ancestor (eli:is_part_of is transitive): the direct
+    # parent is the one within the article with the longest citation.
+    children: dict[str, list[str]] = defaultdict(list)
+    for unit in units:
+        within = [p for p in parents[unit] if p in units and p != unit]
+        if unit != article and within:
+            children[max(within, key=lambda p: len(units[p]["citation"]))].append(unit)
     lines: list[Line] = []
 
     def walk(unit: str, depth: int, cited: bool) -> None:
         here = units[unit]
-        cited = cited or unit == iri
+        cited = cited or (unit == iri != article)  # an article's own page marks nothing
         if here["text"] or unit != article:
             lines.append(
                 Line(
