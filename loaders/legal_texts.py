@@ -181,8 +181,9 @@ class _Writer:
             self.add(iri, _RDFS + "label", ox.Literal(f"{self.text.name}, {cited}", language="en"))
             self.add(iri, TIP + "citation", ox.Literal(cited))
             self.add(iri, TIP + "inInstrument", ox.NamedNode(self.text.instrument))
-            self.add(iri, _ELI + "is_part_of", ox.NamedNode(parent))
             self.add(iri, TIP + "order", ox.Literal(str(order), datatype=ox.NamedNode(_XSD + "integer")))
+        # The text settles where a provision stands, curated or not: within its article and paragraph.
+        self.add(iri, _ELI + "is_part_of", ox.NamedNode(parent))
         if words:
             self.add(iri, TIP + "officialText", ox.Literal(words, language="en"))
         self.add(iri, TIP + "textEdition", self.text.edition)

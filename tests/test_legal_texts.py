@@ -263,9 +263,8 @@ def test_every_article_of_the_instruments_opens_at_its_iri_as_html_and_rdf(texts
     for article in articles:
         path = article.removeprefix(base[:-1])
         turtle = client.get(path + ".ttl")
-        assert turtle.status_code == 200 and f"{TIP}officialText".rsplit("#", 1)[1] in turtle.get_data(
-            as_text=True
-        ), path
+        # Every article has its edition; one that opens straight on its paragraphs has no words of its own.
+        assert turtle.status_code == 200 and "textEdition" in turtle.get_data(as_text=True), path
     for article in articles[:: max(1, len(articles) // 60)]:
         page = client.get(article.removeprefix(base[:-1]))
         assert page.status_code == 200 and "Official text" in page.get_data(as_text=True), article

@@ -58,7 +58,8 @@ def official_text(store: Any, iri: str, base: str) -> OfficialText | None:
         if unit not in units:
             units[unit] = {
                 "citation": row["citation"].value,
-                "order": integer(row["order"]) or 0,
+                # The text's own order (its lines) first; the curated order where there is no text.
+                "order": (integer(row["line"]) or 0, integer(row["order"]) or 0),
                 "text": value(row["text"]) or "",
                 "amendment": _amendment(row, base),
             }
