@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from tipkg import queries
-from tipkg.assessment import engine, facts
+from tipkg.assessment import engine, facts, participation
 from tipkg.assessment.facts import InputError
 from tipkg.assessment.model import Model, load, text_of
 from tipkg.store import Store
@@ -26,6 +26,7 @@ class Assessor:
         self.store = store
         self._lock = threading.Lock()
         self._cached: tuple[str, Model] | None = None
+        self.participation = participation.Cache(store)  # issue 13: which provisions bind the State
 
     def model(self) -> Model:
         row = next(iter(queries.select(self.store, "build-record")))
@@ -45,4 +46,10 @@ class Assessor:
 
     def assess(self, payload: Any) -> dict[str, Any]:
         model = self.model()
-        return engine.assess(facts.parse(payload, model), model)
+        parsed = facts.parse(payload, model)
+        result = engine.assess(parsed, model)
+        # The State's participation on the date the facts are assessed for (as_of, default today).
+        participation.annotate(
+            result, parsed.country, self.participation.get(), parsed.as_of
+        )
+        return result

@@ -8,17 +8,25 @@ is absent is unknown; an empty list is known to hold nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pycountry
 
+from tipkg import dates
 from tipkg.assessment.ages import AgeGroup, groups_for
 from tipkg.assessment.model import Model
 from tipkg.errors import TipkgError
 
 LIST_KEYS = ("acts", "means", "purposes", "conduct")
-CONTEXT_ENUMS = {"armed_conflict": "context.armed_conflict", "perpetrator": "context.perpetrator"}
+CONTEXT_ENUMS = {
+    "armed_conflict": "context.armed_conflict",
+    "perpetrator": "context.perpetrator",
+    "recruitment": "context.recruitment",
+    "setting": "context.setting",
+}
 CONTEXT_FLAGS = (
     "widespread_or_systematic_attack",
     "intent_to_destroy_group",
@@ -49,6 +57,7 @@ class Fact:
 class Facts:
     known: dict[str, Fact]
     country: str | None
+    as_of: date = field(default_factory=dates.today)  # the date the facts are assessed for
 
     def get(self, key: str) -> Fact | None:
         return self.known.get(key)
@@ -71,7 +80,7 @@ def parse(payload: Any, model: Model) -> Facts:
     """Validate ``payload`` (the decoded JSON) and return its facts; raise InputError naming the problem."""
     if not isinstance(payload, dict):
         raise InputError("the input must be a JSON object", field="")
-    allowed = {*LIST_KEYS, "victim", "context"}
+    allowed = {*LIST_KEYS, "victim", "context", "as_of"}
     for key in payload:
         if key not in allowed:
             raise InputError(
@@ -101,7 +110,15 @@ def parse(payload: Any, model: Model) -> Facts:
             else:
                 key, fact = _context_fact(name, value, model)
                 known[key] = fact
-    return Facts(known, country)
+    return Facts(known, country, _as_of(payload.get("as_of")))
+
+
+def _as_of(value: Any) -> date:
+    """The date the facts are assessed for; today when not given."""
+    try:
+        return dates.as_of(value)
+    except dates.DateError as exc:
+        raise InputError(str(exc), field="as_of") from None
 
 
 def _list_fact(values: Any, key: str, model: Model) -> Fact:
@@ -118,7 +135,8 @@ def _context_fact(name: str, value: Any, model: Model) -> tuple[str, Fact]:
     field = f"context.{name}"
     if name in CONTEXT_ENUMS:
         concept = _concept(model, CONTEXT_ENUMS[name], value, field)
-        return CONTEXT_ENUMS[name], Fact({concept}, {concept}, [model.notation_of(concept)])
+        expanded = model.upward({concept})  # an occupation is an international armed conflict
+        return CONTEXT_ENUMS[name], Fact(expanded, expanded, [model.notation_of(concept)])
     if name in CONTEXT_FLAGS:
         if not isinstance(value, bool):
             raise InputError(f"{field}: expected true or false, got {value!r}", field=field)
@@ -138,7 +156,13 @@ def _country(value: Any, field: str) -> str:
         or len(value) != 2
         or pycountry.countries.get(alpha_2=value.upper()) is None
     ):
-        raise InputError(f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code", field=field)
+        codes = [c.alpha_2 for c in pycountry.countries]
+        near = difflib.get_close_matches(str(value).upper(), codes, n=5, cutoff=0.5)
+        raise InputError(
+            f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code; close: {', '.join(near) or 'none'}",
+            field=field,
+            accepted=near,
+        )
     return value.upper()
 
 

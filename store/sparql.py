@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Collection, Iterator
@@ -35,6 +36,9 @@ _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _BOOLEAN_FORMS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+GRAPHS_TTL = 10.0  # seconds a client trusts its list of the project's graphs before asking again
 
 
 def query_form(sparql: str) -> str:
@@ -81,6 +85,23 @@ def normalise_booleans(data: bytes, booleans: Collection[str] = ()) -> bytes:
     return json.dumps(document).encode() if changed else data
 
 
+def ask_result(data: bytes) -> bytes:
+    """An ASK answer in the standard JSON form. Virtuoso answers ASK as a one-column result set,
+    ``__ASK_RETVAL`` 1 when true, and no row when false (measured with a default graph named).
+
+    >>> ask_result(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}')
+    b'{"head": {}, "boolean": false}'
+    >>> ask_result(b'{"head": {}, "boolean": true}')
+    b'{"head": {}, "boolean": true}'
+    """
+    document = json.loads(data)
+    if "boolean" in document:
+        return data
+    rows = document.get("results", {}).get("bindings", [])
+    truth = any(term.get("value") in {"1", "true"} for row in rows for term in row.values())
+    return json.dumps({"head": {}, "boolean": truth}).encode()
+
+
 class SparqlStore(Store):
     def __init__(
         self,
@@ -105,6 +126,7 @@ class SparqlStore(Store):
         self.password = password
         self.timeout = timeout
         self._graphs: list[str] | None = None
+        self._graphs_read = 0.0  # when: another process's build or load changes the list
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -119,7 +141,7 @@ class SparqlStore(Store):
 
     def graphs(self) -> list[str]:
         """The project's graphs on the server, as the build record lists them."""
-        if self._graphs is None:
+        if self._graphs is None or time.monotonic() - self._graphs_read > GRAPHS_TTL:
             client = self._client()
             client.setQuery(self.graphs_query)
             client.setReturnFormat(JSON)
@@ -129,7 +151,7 @@ class SparqlStore(Store):
             graphs = sorted(g.value for g in found if g is not None and g.value.startswith(self.graph_prefix))
             if not graphs:
                 raise StoreError(f"no TIPKG graph found at {self.query_url}: run `tipkg build` first")
-            self._graphs = graphs
+            self._graphs, self._graphs_read = graphs, time.monotonic()
         return self._graphs
 
     def query(
@@ -153,7 +175,8 @@ class SparqlStore(Store):
             client.addParameter("named-graph-uri", graph)
         if form in {"SELECT", "ASK"}:
             client.setReturnFormat(JSON)
-            data = normalise_booleans(self._send(client), booleans)
+            data = self._send(client)
+            data = ask_result(data) if form == "ASK" else normalise_booleans(data, booleans)
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         client.setReturnFormat(TURTLE)
         return _triples(ox.parse(self._send(client), format=ox.RdfFormat.TURTLE))

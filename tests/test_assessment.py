@@ -396,14 +396,15 @@ def test_cli_assess_prints_the_same_json(built, tmp_path):
 )
 def test_a_regime_applies_where_its_scope_in_the_graph_says(assessor, regime, context, expected, needed):
     from tipkg.assessment import facts
-    from tipkg.assessment.engine import _where
+    from tipkg.assessment.engine import Evaluation
+    from tipkg.assessment.sanctions import _where
 
     model = assessor.model()
     criteria = [c for c in model.criteria if c.regime.endswith(f"/regime/{regime}")]
     assert criteria, regime
     parsed = facts.parse({"context": context}, model)
     for criterion in criteria:
-        outcome = _where(criterion, parsed, model)
+        outcome = _where(criterion, Evaluation(parsed, model))
         assert (outcome.status, outcome.needed) == (expected, needed), criterion.iri
 
 

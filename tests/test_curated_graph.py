@@ -488,6 +488,8 @@ REGIMES = {
     "south-sudan": "sc-res-2206-2015",
     "sudan": "sc-res-1591-2005",
     "eritrea": "sc-res-1907-2009",
+    "haiti": "sc-res-2653-2022",
+    "taliban": "sc-res-1988-2011",
 }
 
 
@@ -513,3 +515,36 @@ def test_every_designation_criterion_is_cited_to_a_resolution_paragraph(store):
 def test_model_documentation_is_built_with_the_graph(built):
     html = Path(built.docs_dir, "ontology.html").read_text()
     assert "designation criterion" in html and "grave violation against children" in html
+
+
+def test_sanctions_dates_in_force_as_verified(store):
+    """Issue 18: every regime says since when it is in force; Mali and Eritrea say when and why they
+    ended; the DRC criteria of res. 2198 (2015) gave way to those of res. 2293 (2016)."""
+    rows = select(
+        store,
+        """SELECT ?r ?from ?until ?why ?type WHERE { ?r a tip:SanctionsRegime ; tip:inForceFrom ?from .
+        OPTIONAL { ?r tip:inForceUntil ?until } OPTIONAL { ?r tip:endedBecause ?why }
+        OPTIONAL { ?r tip:unListType ?type } }""",
+    )
+    found = {r["r"].rsplit("/", 1)[1]: r for r in rows}
+    assert set(found) == set(REGIMES)
+    assert (found["mali"]["from"], found["mali"]["until"]) == ("2017-09-05", "2023-08-31")
+    assert "vetoed" in found["mali"]["why"]
+    assert (found["eritrea"]["until"], "2444" in found["eritrea"]["why"]) == ("2018-11-13", True)
+    assert {k for k, r in found.items() if r["until"]} == {"mali", "eritrea"}
+    assert (found["haiti"]["type"], found["haiti"]["from"]) == ("Haiti", "2022-10-21")
+    assert (found["taliban"]["type"], found["taliban"]["from"]) == ("Taliban", "2011-06-17")
+    replaced = select(
+        store,
+        """SELECT ?old ?until ?new ?p WHERE { ?old dcterms:isReplacedBy ?new ; tip:inForceUntil ?until .
+        ?new tip:provision ?p ; tip:inForceFrom "2016-06-23"^^<http://www.w3.org/2001/XMLSchema#date> }""",
+    )
+    assert {(r["old"].rsplit("/", 1)[1], r["until"], r["p"].rsplit("/", 1)[1]) for r in replaced} == {
+        ("drc-children", "2016-06-22", "sc-res-2293-2016-para-7-d"),
+        ("drc-violence-against-children-and-women", "2016-06-22", "sc-res-2293-2016-para-7-e"),
+    }
+
+
+def test_the_rapporteurs_2014_report_carries_its_official_symbol(store):
+    rows = select(store, "SELECT ?s WHERE { <https://w3id.org/tipkg/id/document/a-69-33797> tip:symbol ?s }")
+    assert [r["s"] for r in rows] == ["A/69/269"]

@@ -144,3 +144,24 @@ def test_command_line_load_sources_unload(settings):
     assert kinds.returncode == 0, kinds.stderr
     date = run_cli("load", "fixture", str(DATA), "--as-of", "2024-13-01", env=env)
     assert date.returncode == 2 and "not a date" in date.stderr
+
+
+def test_a_build_with_a_broken_source_commits_nothing(settings):
+    from dataclasses import replace
+
+    external.load(settings, "fixture", DATA / "notes-a.csv")
+    before = [
+        r["build"].value
+        for r in open_store(settings).select(
+            "SELECT ?build WHERE { ?build a <https://w3id.org/tipkg/ontology#Build> }"
+        )
+    ]
+    with pytest.raises(external.LoadError, match=r"broken\.csv:2"):
+        build(replace(settings, sources=(SourceSpec("fixture", DATA / "broken.csv"),)))
+    store = open_store(settings)
+    after = [
+        r["build"].value
+        for r in store.select("SELECT ?build WHERE { ?build a <https://w3id.org/tipkg/ontology#Build> }")
+    ]
+    assert after == before
+    assert labels(store) == ["a note on nothing", "a note on recruitment"]

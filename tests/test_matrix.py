@@ -264,24 +264,29 @@ def test_compare_by_concepts_lists_and_rejects(client):
     get_page(client, "/compare?left=not an iri&right=qual:slavery", 400)
 
 
-def test_the_sanctions_page_lists_ten_regimes_with_their_criteria(client):
+def test_the_sanctions_page_lists_twelve_regimes_with_their_criteria(client):
     tree = get_page(client, "/sanctions")
     sections = tree.findall(".//section[@class='regime']")
-    assert len(sections) == 10
+    assert len(sections) == 12
     summary = tree.find(".//table[@class='sanctions-summary']")
-    assert len(summary.findall("./tbody/tr")) == 10
+    assert len(summary.findall("./tbody/tr")) == 12
     mali = by_id(tree, "mali")
     assert "Security Council resolution 2374 (2017)" in text(mali)
     assert "Country: ML" in text(mali)
     facts = text(mali.find(".//dl"))
     assert "Committee" in facts and "Panel or monitoring team" in facts
-    children = by_id(tree, "mali-children")
+    # Mali's criteria, in force before the regime ended in 2023, with the conduct they reach:
+    children = by_id(get_page(client, "/sanctions?as_of=2020-06-01"), "mali-children")
     assert children.find(".//a[@href='/id/grave-violation/recruitment-and-use']") is not None
     assert children.find(".//a[@href='/id/provision/sc-res-2374-2017-para-8']") is not None
+    assert (
+        by_id(tree, "mali-children").find(".//a[@href='/id/provision/sc-res-2374-2017-para-8']") is not None
+    )
     assert "Global" in text(by_id(tree, "isil-al-qaida").find(".//dl"))
-    for regime in ("yemen", "south-sudan", "eritrea"):
+    for regime in ("yemen", "south-sudan", "eritrea", "haiti"):
         assert "No designation criteria are recorded" in text(by_id(tree, regime))
     assert "No designation criteria are recorded" not in text(mali)
+    assert "No designation criterion of this regime was in force" in text(mali)  # it ended in 2023
     for a in tree.findall(".//section[@class='regime']//a"):
         assert client.get(a.get("href"), headers=HTML).status_code == 200, a.get("href")
 
@@ -374,9 +379,15 @@ def test_compare_and_sanctions_in_the_browser(page):
     shot(page, "compare")
 
     page.goto("/sanctions")
-    assert page.get_by_role("heading", level=2).count() == 10
+    assert page.get_by_role("heading", level=2).count() == 12
     section = page.locator("#drc")
-    assert section.get_by_role("link", name="SC res. 2198 (2015), para. 5(d)").is_visible()
+    assert section.get_by_role("link", name="SC res. 2293 (2016), para. 7(d)").is_visible()
+    # The criteria of res. 2198 (2015) are shown as no longer in force, with what replaced them.
+    assert (
+        section.locator(".earlier-criteria")
+        .get_by_role("link", name="SC res. 2198 (2015), para. 5(d)")
+        .is_visible()
+    )
     assert page.locator("#yemen").get_by_text("No designation criteria are recorded").is_visible()
     shot(page, "sanctions")
 
@@ -416,7 +427,7 @@ def test_sanctions_and_comparisons_are_shaped_on_a_store_without_flask(store):
     from tipkg.webapp.sanctions import load_sanctions
 
     regimes = load_sanctions(store)
-    assert len(regimes) == 10 and regimes[0]["global_scope"]
+    assert len(regimes) == 12 and regimes[0]["global_scope"]
     assert any(c["reaches"] for g in regimes for c in g["criteria"])
     assert any(
         c["slug"] == "trafficking-vs-smuggling" and len(c["points"]) == 8 for c in load_comparisons(store)

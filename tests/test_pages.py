@@ -21,7 +21,7 @@ def test_assess_a_child_recruited_by_an_armed_group_and_ask_what_if(page):
         "War crime of conscripting, enlisting or using children under fifteen"
     ).is_visible()
     assert present.get_by_text("Trafficking in persons", exact=True).is_visible()
-    page.locator("#q-war-crime-child-recruitment summary").click()
+    page.locator("#q-war-crime-child-recruitment > summary").click()
     link = page.locator("#q-war-crime-child-recruitment").get_by_role(
         "link", name="Rome Statute, art. 8(2)(e)(vii)"
     )
@@ -44,7 +44,7 @@ def test_assess_a_child_recruited_by_an_armed_group_and_ask_what_if(page):
 
     # Follow the provision to its page.
     page.get_by_role("link", name="international", exact=True).click()
-    page.locator("#q-war-crime-child-recruitment summary").click()
+    page.locator("#q-war-crime-child-recruitment > summary").click()
     page.locator("#q-war-crime-child-recruitment").get_by_role(
         "link", name="Rome Statute, art. 8(2)(b)(xxvi)"
     ).click()

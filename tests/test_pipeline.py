@@ -228,3 +228,23 @@ def test_skolem_iris_do_not_depend_on_parse_order():
     one = [ox.Quad(s, p, ox.BlankNode("a"), g), ox.Quad(ox.BlankNode("a"), p, ox.Literal("x"), g)]
     two = [ox.Quad(ox.BlankNode("zz"), p, ox.Literal("x"), g), ox.Quad(s, p, ox.BlankNode("zz"), g)]
     assert set(skolemize(one, "https://b/")) == set(skolemize(two, "https://b/"))
+
+
+@pytest.mark.parametrize(
+    ("example", "check", "culprit"),
+    [
+        ("regime-without-dates.ttl", "sanctions-dates-violation", "undated-regime"),
+        ("criterion-without-paragraph.ttl", "sanctions-pinpoint-violation", "unpinned-criterion"),
+    ],
+)
+def test_a_sanctions_fact_without_its_date_or_paragraph_fails_the_build(tmp_path, example, check, culprit):
+    """The build checks refuse a regime that does not say since when it is in force and a criterion
+    cited to less than a paragraph; the message names the check and the resource."""
+    ontology = minimal_ontology(tmp_path / "ontology", EXAMPLES / "invalid" / example)
+    with pytest.raises(BuildError) as caught:
+        build(settings_for("memory:", ontology))
+    message = str(caught.value)
+    assert check in message and culprit in message
+    assert f"data/{example}:" in message  # the file and line of the culprit
+    other = {"sanctions-dates-violation", "sanctions-pinpoint-violation"} - {check}
+    assert not any(name in message for name in other), message

@@ -166,3 +166,26 @@ def test_a_staged_graph_uploads_whole_by_either_protocol(virtuoso_server, protoc
         queries.get("triple-count").text, default_graphs=[graph.value], named_graphs=[graph.value]
     )
     assert int(next(iter(counted))["triples"].value) == 1
+
+
+def test_a_load_and_an_unload_change_only_their_graph_on_virtuoso(virtuoso_store, tmp_path, monkeypatch):
+    from tipkg.loaders import external
+
+    monkeypatch.setitem(external.LOADERS, "fixture", "tests.external_fixture")
+    settings, remote = virtuoso_store
+    before = next(iter(queries.run(remote, "triple-count")))["triples"].value
+    notes = tmp_path / "virtuoso-notes.csv"
+    notes.write_text("act/recruitment,a note on recruitment, loaded into Virtuoso\n")
+    result = external.load(settings, "fixture", notes)
+    fresh = open_store(settings)  # a new client, as another process would see it
+    assert result.graph in fresh.graphs()
+    labels = fresh.select(
+        "SELECT ?l WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+        "<https://w3id.org/tipkg/id/act/recruitment> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
+    assert [r["l"].value for r in labels] == ["a note on recruitment, loaded into Virtuoso"]
+    assert [r.snapshot for r in external.loaded(fresh)] == ["virtuoso-notes"]
+    external.unload(settings, "fixture")
+    after = open_store(settings)
+    assert result.graph not in after.graphs()
+    assert next(iter(queries.run(after, "triple-count")))["triples"].value == before

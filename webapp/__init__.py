@@ -27,6 +27,7 @@ def create_app(
 
     from tipkg.webapp.api import bp as api
     from tipkg.webapp.compare import bp as compare
+    from tipkg.webapp.countries import bp as countries
     from tipkg.webapp.examples import bp as examples
     from tipkg.webapp.filters import bp as filters
     from tipkg.webapp.health import bp as health
@@ -57,6 +58,7 @@ def create_app(
         matrix,
         compare,
         sanctions,
+        countries,
         resource,
         query_page,
         training_page,

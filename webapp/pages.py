@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from tipkg.assessment.ages import AgeGroup, age_groups
+from tipkg.assessment.explain import phrase, value_label
 from tipkg.assessment.facts import CONTEXT_FLAGS, LIST_KEYS, InputError
 from tipkg.webapp.cache import per_build
 from tipkg.webapp.filters import local
@@ -28,6 +29,25 @@ def _payload(form: MultiDict) -> dict:
         values = form.getlist(key)
         if values or form.get(f"{key}_none"):
             payload[key] = values
+    victim = _victim(form)
+    if victim:
+        payload["victim"] = victim
+    context: dict = {}
+    for name in ("armed_conflict", "perpetrator", "recruitment", "setting", "country"):
+        if form.get(name):
+            context[name] = form[name]
+    for flag in CONTEXT_FLAGS:
+        if form.get(flag) in {"true", "false"}:
+            context[flag] = form[flag] == "true"
+    if context:
+        payload["context"] = context
+    if form.get("as_of"):
+        payload["as_of"] = form["as_of"]
+    return payload
+
+
+def _victim(form: MultiDict) -> dict:
+    """The victim's age or age group, as the form gives them."""
     victim: dict = {}
     if form.get("age"):
         try:
@@ -38,18 +58,7 @@ def _payload(form: MultiDict) -> dict:
             ) from None
     if form.get("age_group") and "age" not in victim:
         victim["age_group"] = form["age_group"]
-    if victim:
-        payload["victim"] = victim
-    context: dict = {}
-    for name in ("armed_conflict", "perpetrator", "country"):
-        if form.get(name):
-            context[name] = form[name]
-    for flag in CONTEXT_FLAGS:
-        if form.get(flag) in {"true", "false"}:
-            context[flag] = form[flag] == "true"
-    if context:
-        payload["context"] = context
-    return payload
+    return victim
 
 
 def age_phrase(group: AgeGroup, groups: list[AgeGroup]) -> str:
@@ -110,6 +119,17 @@ def assess():
             context["error"] = str(exc)
             return render_template("assess.html", **context), 422
         context["result"] = result
+        for q in result["qualifications"]:  # the next questions in words
+            for question in q["ask"]:
+                question["words"] = phrase(model, question["fact"])
+                question["labels"] = [
+                    value_label(model, question["fact"], str(v)) for v in question["values"]
+                ]
+        context["view"] = "failed" if form.get("view") == "failed" else "all"
+        context["views"] = [
+            ("all", "Everything", _variant(form, view="")),
+            ("failed", "Only what failed", _variant(form, view="failed")),
+        ]
         groups = _age_groups()
         context["groups"] = {
             s: [q for q in result["qualifications"] if q["status"] == s]
