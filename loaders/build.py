@@ -122,7 +122,10 @@ def build(
 
 def _external(store: Store, staging: Staging, settings: Settings, progress: Progress) -> None:
     """The sources named in the settings, loaded afresh; every other loaded snapshot kept as it is."""
-    configured = {r.graph for r in external.load_into(staging, settings.sources, settings.base_iri, progress)}
+    loaded = external.load_into(
+        staging, settings.sources, settings.base_iri, progress, Path(settings.ontology_dir)
+    )
+    configured = {r.graph for r in loaded}
     kept = [
         q
         for q in store.quads(graph_iri(settings.base_iri, "external/"))

@@ -40,6 +40,7 @@ from tipkg.store.oxigraph import MemoryStore
 
 # Source name -> the module that reads it. A new kind of file is one module and one line here.
 LOADERS: dict[str, str] = {
+    "legal-texts": "tipkg.loaders.legal_texts",
     "treaty-status": "tipkg.loaders.treaty_status",
     "un-sanctions": "tipkg.loaders.un_sanctions",
 }
@@ -94,6 +95,7 @@ class LoadContext:
     base: str
     as_of: date | None
     progress: Progress
+    ontology_dir: Path | None = None  # where the curated Turtle is, for messages naming file and line
     _subjects: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def iri(self, kind: str, local: str) -> str:
@@ -145,7 +147,7 @@ def load(
     """Load ``path`` as a snapshot of ``source`` into the live store, all or nothing."""
     store = store or open_store(settings)
     _require_build(store)
-    context = LoadContext(store, settings.base_iri, as_of, progress)
+    context = LoadContext(store, settings.base_iri, as_of, progress, Path(settings.ontology_dir))
     progress(f"reading {path} as {source} ...")
     snapshot = read(source, path, context)
     staging = store.stage(keep=True)
@@ -183,10 +185,14 @@ def put(staging: Staging, snapshot: Snapshot, base: str) -> LoadResult:
 
 
 def load_into(
-    staging: Staging, specs: Iterable[SourceSpec], base: str, progress: Progress
+    staging: Staging,
+    specs: Iterable[SourceSpec],
+    base: str,
+    progress: Progress,
+    ontology_dir: Path | None = None,
 ) -> list[LoadResult]:
     """For ``tipkg build``: load the configured sources into the build's staging store."""
-    context = LoadContext(MemoryStore.wrapping(staging.store), base, None, progress)
+    context = LoadContext(MemoryStore.wrapping(staging.store), base, None, progress, ontology_dir)
     results = []
     for spec in specs:
         context.as_of = spec.as_of

@@ -3,8 +3,6 @@ lists the seeds give present, every quotation found in the official text where w
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from pathlib import Path
 
@@ -13,7 +11,8 @@ import pytest
 
 from tests.conftest import ROOT
 from tipkg import queries
-from tipkg.loaders.official_texts import Article, parse_markdown, parse_rome_json
+from tipkg.loaders import external, legal_texts, quotations
+from tipkg.loaders.external import LoadContext
 
 ID = "https://w3id.org/tipkg/id/"
 TIP = "https://w3id.org/tipkg/ontology#"
@@ -322,121 +321,30 @@ def test_provisions_nest_from_sub_paragraph_to_instrument(store):
     assert {"rome-statute-art-8-2-b", "rome-statute-art-8-2", "rome-statute-art-8", "rome-statute"} <= parents
 
 
-# Quotations are checked against the official texts in shared/data/legal-texts when present.
-TEXT_FILES = {
-    "trafficking-protocol": "un_trafficking_in_persons_protocol_2000",
-    "smuggling-protocol": "smuggling_of_migrants_protocol_2000",
-    "untoc": "untoc_2000",
-    "rome-statute": "rome_statute_icc",
-    "slavery-convention-1926": "slavery_convention_1926",
-    "supplementary-slavery-convention-1956": "supplementary_slavery_convention_1956",
-    "ilo-c29": "ilo_c029_forced_labour_1930",
-    "ilo-p29": "ilo_p029_protocol_2014_forced_labour",
-    "ilo-c105": "ilo_c105_abolition_forced_labour_1957",
-    "ilo-c138": "ilo_c138_minimum_age_1973",
-    "ilo-c182": "ilo_c182_worst_forms_child_labour_1999",
-    "crc": "crc_1989",
-    "crc-opsc": "crc_opsc_2000",
-    "crc-opac": "crc_opac_2000",
-    "geneva-convention-iv": "geneva_convention_iv_1949",
-    "additional-protocol-i": "geneva_additional_protocol_i_1977",
-    "additional-protocol-ii": "geneva_additional_protocol_ii_1977",
-    "coe-trafficking-convention": "coe_trafficking_convention_2005",
-}
-
-
-def normalise(text: str) -> str:
-    for curly, straight in (
-        ("“", '"'),
-        ("”", '"'),
-        ("„", '"'),
-        ("‘", "'"),
-        ("’", "'"),
-        ("``", '"'),
-        ("''", '"'),
-    ):
-        text = text.replace(curly, straight)
-    return " ".join(text.split())
-
-
-@functools.cache
-def official_articles(slug: str) -> dict[str, Article]:
-    """The articles of an instrument's official text by number (the Rome Statute's current JSON text,
-    with its amendments; the others from treaties-md), or {} when there is no text for it."""
-    if slug == "rome-statute":
-        path = LEGAL_TEXTS / "rome_statute_public-law.json"
-        articles = parse_rome_json(path.name, json.loads(path.read_text(encoding="utf-8")))[1]
-    else:
-        matches = sorted((LEGAL_TEXTS / "treaties-md").glob(f"{TEXT_FILES.get(slug, '-')}__*.md"))
-        if not matches:
-            return {}
-        articles = parse_markdown(matches[0].name, matches[0].read_text(encoding="utf-8"))
-    return {article.number: article for article in articles}
-
-
-def provision_text(provision: str, instrument: str) -> str | None:
-    """The official text of one provision (``rome-statute-art-7-2-c``: art. 7, para. 2, sub-para. (c),
-    with the units below it), or None when its article or unit is not in the text."""
-    match = re.fullmatch(rf"{re.escape(instrument)}-art-(\d+(?:-(?:bis|ter|quater))?)(?:-(.+))?", provision)
-    if match is None:
-        return None
-    article = official_articles(instrument).get(match.group(1).replace("-", " "))
-    if article is None:
-        return None
-    if not match.group(2):
-        return article.full_text()
-    unit = dict(article.walk()).get(tuple(match.group(2).split("-")))
-    return None if unit is None else unit.full_text()
-
-
-def quotation_problems(rows: list[dict]) -> tuple[int, list[tuple[str, str]]]:
-    """How many quotations had an official text to check against, and those not found in it."""
-    checked, problems = 0, []
-    for row in rows:
-        instrument, provision = row["i"].rsplit("/", 1)[1], row["p"].rsplit("/", 1)[1]
-        if instrument not in TEXT_FILES:
-            continue
-        text = provision_text(provision, instrument)
-        if text is None:
-            problems.append((row["p"], "no such article or unit in the official text"))
-            continue
-        checked += 1
-        if normalise(row["q"]) not in normalise(text):
-            problems.append((row["p"], row["q"][:80]))
-    return checked, problems
+# Quotations are checked against the official texts in shared/data/legal-texts when present, by the
+# product's own check (loaders/legal_texts.py, loaders/quotations.py), which runs on every load.
 
 
 def test_every_quotation_is_in_the_official_text_of_its_own_provision(store):
     if not (LEGAL_TEXTS / "treaties-md").is_dir():
         pytest.skip(f"the official texts are not at {LEGAL_TEXTS}")
-    rows = select(store, "SELECT ?p ?i ?q WHERE { ?p tip:quotation ?q ; tip:inInstrument ?i }")
-    checked, problems = quotation_problems(rows)
-    assert checked > 110
-    assert problems == []
+    context = LoadContext(store, "https://w3id.org/tipkg/", None, lambda _: None, ROOT / "ontology")
+    snapshot = external.read("legal-texts", LEGAL_TEXTS, context)  # a mismatch raises LoadError
+    assert snapshot.counts["quotations checked"] > 110
 
 
 def test_the_quotation_check_finds_a_wrong_quotation_and_a_wrong_pinpoint():
     if not (LEGAL_TEXTS / "treaties-md").is_dir():
         pytest.skip(f"the official texts are not at {LEGAL_TEXTS}")
-    protocol = "https://w3id.org/tipkg/id/instrument/trafficking-protocol"
-    pr = "https://w3id.org/tipkg/id/provision/"
+    path = LEGAL_TEXTS / "treaties-md" / "un_trafficking_in_persons_protocol_2000__BWBV0001749.md"
+    texts = legal_texts.full_texts("trafficking-protocol", legal_texts.parse(path)[0], ID + "provision/")
+    pr = ID + "provision/trafficking-protocol-art-3-"
     # The lettering of the non-official copy this graph once quoted, and a right quotation cited to
     # the wrong sub-paragraph.
-    rows = [
-        {
-            "p": pr + "trafficking-protocol-art-3-b",
-            "i": protocol,
-            "q": "set forth in subparagraph a) of this",
-        },
-        {"p": pr + "trafficking-protocol-art-3-c", "i": protocol, "q": 'Child" shall mean any person'},
-        {"p": pr + "trafficking-protocol-art-3-d", "i": protocol, "q": 'Child" shall mean any person'},
-    ]
-    checked, problems = quotation_problems(rows)
-    assert checked == 3
-    assert [p for p, _ in problems] == [
-        pr + "trafficking-protocol-art-3-b",
-        pr + "trafficking-protocol-art-3-c",
-    ]
+    assert quotations.check("set forth in subparagraph a) of this", texts[pr + "b"]) is not None
+    assert quotations.check('Child" shall mean any person', texts[pr + "c"]) is not None
+    assert quotations.check('Child" shall mean any person', texts[pr + "d"]) is None
+    assert quotations.check("set forth in subparagraph (a) of this", texts[pr + "b"]) is None
 
 
 def test_quotations_are_short(store):

@@ -45,6 +45,7 @@ def toc(store: Any, iri: str, base: str) -> tuple[list[dict], int]:
                 "citation": row["citation"].value,
                 "label": row["label"].value,
                 "quotation": value(row["quotation"]),
+                "heading": value(row["heading"]),
                 "order": integer(row["order"]),
                 "uses": [
                     f"{count} {plural(kind, count, plurals[kind])}"

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 
 from tipkg.terms import dcterms, tip
 from tipkg.webapp import citations as cites
-from tipkg.webapp import instrument_model, listed, resource_model
+from tipkg.webapp import instrument_model, listed, official_text, resource_model
 from tipkg.webapp.cache import per_build
 from tipkg.webapp.resource_model import Display
 
@@ -69,6 +69,7 @@ def resource_context(
         "overlaps": resource_model.overlaps(store, iri, base),
         "citation": f"{found.in_instrument}, {found.citation}" if provision else f"{label}, {iri}",
         "is_provision": provision,
+        "official": official_text.official_text(store, iri, base) if provision else None,
         "cited_in": {"text": found.in_instrument, "href": found.instrument_href, "citation": found.citation}
         if provision
         else None,
