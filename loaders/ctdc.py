@@ -354,7 +354,7 @@ class _Loader:
                 context.progress(f"  checked {tally.records:,} records")
         snapshot_id = f"{fmt.name}-{path.stem.lower()}"
         snapshot_id = "".join(c if c.isalnum() or c in "._-" else "-" for c in snapshot_id)[:80]
-        writer = _Writer(context, snapshot_id, fmt)
+        writer = Writer(context, snapshot_id, fmt)
         missing = [s for s in tally.present if not context.exists(writer.category(s).value)]
         if missing:
             raise LoadError(f"the graph lacks the CTDC categories {', '.join(sorted(missing))}: rebuild it")
@@ -366,7 +366,9 @@ class _Loader:
             title=f"{fmt.title} ({path.name})",
             files=[path],
             triples=itertools.chain(
-                writer.dataset(path, tally, years), writer.observations(path), writer.figures(tally)
+                writer.dataset(path, tally, years),
+                writer.observations(records(path, fmt)),
+                writer.figures(tally),
             ),
             licence=TERMS_OF_USE,
             read=tally.records,
@@ -375,17 +377,20 @@ class _Loader:
         )
 
 
-class _Writer:
-    def __init__(self, context: LoadContext, snapshot: str, fmt: Format) -> None:
-        self.context, self.fmt = context, fmt
-        self.base = f"{context.base}id/ctdc-data/{snapshot}"
+class Writer:
+    """Triples for one snapshot: its data set, one observation per record, its figures. ``prefix``
+    names the curated categories (``<base>id/<prefix>/<slug>``) and the snapshot's resources."""
+
+    def __init__(self, context: LoadContext, snapshot: str, fmt: Format, prefix: str = "ctdc") -> None:
+        self.context, self.fmt, self.prefix = context, fmt, prefix
+        self.base = f"{context.base}id/{prefix}-data/{snapshot}"
         self.node = ox.NamedNode(self.base)
         self._categories: dict[str, ox.NamedNode] = {}
         self._literals: dict[tuple[str, str], ox.Literal] = {}
 
     def category(self, slug: str) -> ox.NamedNode:
         if slug not in self._categories:
-            self._categories[slug] = ox.NamedNode(f"{self.context.base}id/ctdc/{slug}")
+            self._categories[slug] = ox.NamedNode(f"{self.context.base}id/{self.prefix}/{slug}")
         return self._categories[slug]
 
     def dataset(self, path: Path, tally: Tally, years: list[str]) -> Iterator[ox.Triple]:
@@ -410,14 +415,14 @@ class _Writer:
         if years:
             yield t(DCT + "temporal", ox.Literal(span))
 
-    def observations(self, path: Path) -> Iterator[ox.Triple]:
+    def observations(self, items: Iterator[tuple[int, Record]]) -> Iterator[ox.Triple]:
         observation_class, in_dataset = ox.NamedNode(QB + "Observation"), ox.NamedNode(QB + "dataSet")
         period_p, category_p = (
             ox.NamedNode(TIP + "registrationPeriod"),
             ox.NamedNode(TIP + "recordedCategory"),
         )
         value_p = ox.NamedNode(TIP + "recordedValue")
-        for count, (number, record) in enumerate(records(path, self.fmt), start=1):
+        for count, (number, record) in enumerate(items, start=1):
             node = ox.NamedNode(f"{self.base}/record/{number - 1}")
             yield ox.Triple(node, RDF_TYPE, observation_class)
             yield ox.Triple(node, in_dataset, self.node)

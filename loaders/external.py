@@ -42,6 +42,7 @@ from tipkg.store.oxigraph import MemoryStore
 # Source name -> the module that reads it. A new kind of file is one module and one line here.
 LOADERS: dict[str, str] = {
     "ctdc": "tipkg.loaders.ctdc",
+    "svac": "tipkg.loaders.svac",
 }
 
 MAX_REPORTED = 200  # skipped or unmatched records kept in the provenance, one literal each
