@@ -120,7 +120,7 @@ def _year(text: str | None, column: str) -> str | None:
 
 
 def _values(row: dict[str, str], columns: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    found = []
+    found: list[tuple[str, str]] = []
     for column in columns:
         text = (row.get(column) or "").strip()
         if text not in MISSING:

@@ -44,12 +44,13 @@ def resource_context(
     is_instrument = tip.LegalInstrument in found.types
     if is_instrument:
         resource_model.without_parts(found, shown_as)
-    if tip.RecordCategory in found.types:
-        # What links to a data collection's category is the loaded records, up to millions: the page
-        # shows their figures (computed at load time) instead of listing or scanning them.
-        incoming, links, truncated = [], [], False
-    else:
-        incoming, links, truncated = resource_model.incoming(store, iri, base, shown_as, found.shown)
+    # What links to a data collection's category is the loaded records, up to millions: the page
+    # shows their figures (computed at load time) instead of listing or scanning them.
+    incoming, links, truncated = (
+        ([], [], False)
+        if tip.RecordCategory in found.types
+        else resource_model.incoming(store, iri, base, shown_as, found.shown)
+    )
     everything = per_build("resource-citations", iri, lambda: cites.citations(store, iri, base))
     try:
         cited = cites.citations_page(everything, rest, cited_by, page)
