@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ LOADERS: dict[str, str] = {
     "legal-texts": "tipkg.loaders.legal_texts",
     "treaty-status": "tipkg.loaders.treaty_status",
     "un-sanctions": "tipkg.loaders.un_sanctions",
+    "ctdc": "tipkg.loaders.ctdc",
+    "svac": "tipkg.loaders.svac",
 }
 
 MAX_REPORTED = 200  # skipped or unmatched records kept in the provenance, one literal each
@@ -77,7 +80,7 @@ class Snapshot:
     snapshot: str  # this version's id within the source, a slug such as "2024-09-26"
     title: str
     files: list[Path]
-    triples: list[ox.Triple] = field(repr=False)
+    triples: Iterable[ox.Triple] = field(repr=False)  # a list, or a generator for a large file (read once)
     as_of: date | None = None  # the date the data speaks for (the list's date, the table's status date)
     licence: str | None = None  # the licence or terms of use, in words or as a URL
     read: int = 0  # records read
@@ -85,6 +88,7 @@ class Snapshot:
     skipped: list[Skip] = field(default_factory=list)
     unmatched: list[Skip] = field(default_factory=list)  # loaded, but naming something the graph lacks
     counts: dict[str, int] = field(default_factory=dict)  # anything else worth reporting, by label
+    written: int | None = None  # triples written, once ``put`` has consumed ``triples``
 
 
 @dataclass
@@ -177,8 +181,17 @@ def read(source: str, path: Path, context: LoadContext) -> Snapshot:
 def put(staging: Staging, snapshot: Snapshot, base: str) -> LoadResult:
     """Write ``snapshot`` and its provenance into its graph of ``staging``."""
     graph = graph_of(base, snapshot.source, snapshot.snapshot)
+
+    def counted() -> Iterator[ox.Triple]:
+        snapshot.written = 0
+        for triple in snapshot.triples:
+            snapshot.written += 1
+            yield triple
+
+    # provenance() runs after the snapshot's triples are consumed, so it can count them (a generator).
     quads = (
-        ox.Quad(t.subject, t.predicate, t.object) for t in [*snapshot.triples, *provenance(snapshot, base)]
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in itertools.chain(counted(), provenance(snapshot, base))
     )
     count = staging.replace_graph(graph, quads)
     return LoadResult(snapshot, graph, count)
@@ -294,7 +307,8 @@ def provenance(snapshot: Snapshot, base: str) -> Iterator[ox.Triple]:
     yield t(node, TIP + "recordsRead", number(snapshot.read))
     yield t(node, TIP + "recordsLoaded", number(snapshot.loaded))
     yield t(node, TIP + "recordsSkipped", number(len(snapshot.skipped)))
-    yield t(node, TIP + "tripleCount", number(len(snapshot.triples)))
+    written = snapshot.written if snapshot.written is not None else len(list(snapshot.triples))
+    yield t(node, TIP + "tripleCount", number(written))
     for skip in snapshot.skipped[:MAX_REPORTED]:
         yield t(node, TIP + "skipped", ox.Literal(str(skip)))
     for skip in snapshot.unmatched[:MAX_REPORTED]:

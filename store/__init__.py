@@ -18,6 +18,7 @@ the project's named graphs as their default graph.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from tipkg.config import Settings
 
 Progress = Callable[[str], None]
+BATCH = 200_000  # quads per bulk load when a graph is replaced
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 
 
@@ -49,10 +51,13 @@ class Staging(ABC):
         """Make ``graph`` hold exactly ``quads`` (their own graph names are ignored); their count."""
         name = ox.NamedNode(graph)
         self.store.remove_graph(name) if self.store.contains_named_graph(name) else None
-        moved = [ox.Quad(q.subject, q.predicate, q.object, name) for q in quads]
-        self.store.bulk_extend(moved)
+        moved = (ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
+        count = 0
+        while batch := list(itertools.islice(moved, BATCH)):  # bounded memory for large loads
+            self.store.bulk_extend(batch)
+            count += len(batch)
         self.changed.add(graph)
-        return len(moved)
+        return count
 
     def drop_graph(self, graph: str) -> None:
         name = ox.NamedNode(graph)

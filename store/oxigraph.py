@@ -144,22 +144,37 @@ class DiskStore(Store):
         except StoreError:
             return iter(())  # nothing built yet: nothing to keep
 
-    def _new_staging(self) -> Staging:
+    def _new_staging(self, copy_of: ox.Store | None = None) -> Staging:
         self.builds.mkdir(parents=True, exist_ok=True)
         # Unique even for two stagings in one second (loads can be that quick), and sorted by time.
         now = time.time_ns()
         name = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now % 10**9:09d}-{os.getpid()}"
-        return _DiskStaging(self, self.builds / name)
+        return _DiskStaging(self, self.builds / name, copy_of)
+
+    def stage(self, *, keep: bool = False) -> Staging:
+        """With ``keep``, the copy of the live build is a RocksDB checkpoint (hard links, well under a
+        second at any size) instead of a quad-by-quad copy (about a minute per million quads)."""
+        if not keep or self.in_memory:
+            return super().stage(keep=keep)
+        try:
+            current = self._current()
+        except StoreError:
+            return super().stage(keep=True)  # nothing built yet: nothing to keep
+        staging = self._new_staging(copy_of=current)
+        staging.changed, staging.partial = set(), True
+        return staging
 
     def close(self) -> None:
         self._opened = None
 
 
 class _DiskStaging(Staging):
-    def __init__(self, owner: DiskStore, directory: Path) -> None:
+    def __init__(self, owner: DiskStore, directory: Path, copy_of: ox.Store | None = None) -> None:
         self.owner = owner
         self.directory = directory
         try:
+            if copy_of is not None:
+                copy_of.backup(str(directory))
             self.store = ox.Store(str(directory))
         except OSError as exc:
             raise StoreError(f"cannot create a store in {directory}: {exc}") from exc

@@ -1,4 +1,4 @@
-"""Where the front-end packages (YASGUI, Cytoscape, axe-core, reveal.js) are on this machine.
+"""Where the front-end packages (YASGUI, Cytoscape, axe-core, reveal.js, uPlot) are on this machine.
 
 They come from npm, never from a CDN. A wheel carries them as package data in ``tipkg/_vendor/<name>``
 (``setup.py`` runs ``npm ci`` when the wheel is built); in a source checkout ``./run`` installs them
@@ -6,11 +6,11 @@ into ``webapp/frontend/node_modules``. Every stage that needs one (the web app's
 the training slides) asks here, so no stage reads another's folders.
 
 >>> sorted(PACKAGES)
-['axe-core', 'cytoscape', 'reveal.js', 'yasgui']
+['axe-core', 'cytoscape', 'reveal.js', 'uplot', 'yasgui']
 >>> package_dir("jquery")
 Traceback (most recent call last):
 ...
-tipkg.errors.ConfigError: no front-end package 'jquery'; known: yasgui, cytoscape, axe-core, reveal.js
+tipkg.errors.ConfigError: no front-end package 'jquery'; known: yasgui, cytoscape, axe-core, reveal.js, uplot
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ PACKAGES: dict[str, str] = {
     "cytoscape": "cytoscape/dist",
     "axe-core": "axe-core",
     "reveal.js": "reveal.js/dist",
+    "uplot": "uplot/dist",
 }
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 
 from tipkg.terms import dcterms, tip
 from tipkg.webapp import citations as cites
-from tipkg.webapp import instrument_model, listed, official_text, resource_model
+from tipkg.webapp import figures_model, instrument_model, listed, official_text, resource_model
 from tipkg.webapp.cache import per_build
 from tipkg.webapp.resource_model import Display
 
@@ -44,7 +44,13 @@ def resource_context(
     is_instrument = tip.LegalInstrument in found.types
     if is_instrument:
         resource_model.without_parts(found, shown_as)
-    incoming, links, truncated = resource_model.incoming(store, iri, base, shown_as, found.shown)
+    # What links to a data collection's category is the loaded records, up to millions: the page
+    # shows their figures (computed at load time) instead of listing or scanning them.
+    incoming, links, truncated = (
+        ([], [], False)
+        if tip.RecordCategory in found.types
+        else resource_model.incoming(store, iri, base, shown_as, found.shown)
+    )
     everything = per_build("resource-citations", iri, lambda: cites.citations(store, iri, base))
     try:
         cited = cites.citations_page(everything, rest, cited_by, page)
@@ -76,6 +82,7 @@ def resource_context(
         "graph": resource_model.graph(iri, label, found.kinds, base, found.relations.items(), links),
         "instrument": _instrument(iri, shown_as, found.by_property) if is_instrument else None,
         **_listed(store, iri, found.types),
+        "figures": per_build("case-figures", iri, lambda: figures_model.figures(store, iri, base)),
     }
 
 

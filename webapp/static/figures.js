@@ -1,0 +1,30 @@
+// Draws the bar chart of each "identified cases" series with uPlot (from npm, served under /vendor/).
+// The table next to each chart holds the same numbers, for readers and assistive technology.
+(function () {
+  "use strict";
+  function draw(element) {
+    var data = JSON.parse(document.getElementById(element.dataset.figureChart).textContent);
+    var labels = data.years.map(function (row) { return row[0]; });
+    var xs = labels.map(function (_, i) { return i; });
+    var ys = data.years.map(function (row) { return row[1]; });
+    var width = Math.max(280, Math.min(element.clientWidth || 640, 720));
+    var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : null;
+    element.textContent = "";
+    new uPlot({
+      width: width,
+      height: 220,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: { range: [0, null] } },
+      axes: [
+        { values: function (_, ticks) { return ticks.map(function (t) { return labels[t] || ""; }); },
+          splits: function () { return xs; }, stroke: "#222" },
+        { stroke: "#222", label: "cases" }
+      ],
+      series: [{}, { label: data.label, stroke: "#1f4e79", fill: "#1f4e79", width: 1, paths: bars,
+                     points: { show: !bars } }]
+    }, [xs, ys], element);
+    element.dataset.drawn = "true";
+  }
+  document.querySelectorAll("[data-figure-chart]").forEach(draw);
+})();
