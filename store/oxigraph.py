@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import threading
@@ -14,6 +15,7 @@ import pyoxigraph as ox
 from tipkg.errors import StoreError
 from tipkg.store import Progress, QueryResult, Staging, Store
 
+COPY_BATCH = 20_000  # quads per step when a build is copied into memory
 KEEP_BUILDS = 2  # the live build and the one before it, for a quick manual rollback
 
 
@@ -120,7 +122,12 @@ class DiskStore(Store):
                     if self.in_memory:
                         # An in-memory copy answers several times faster than RocksDB read-only.
                         copy = ox.Store()
-                        copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+                        # In batches: one bulk_extend over the whole store holds the GIL for its
+                        # whole length (a minute for a million quads on a busy machine), and a
+                        # server's heartbeat thread would starve and the worker be killed.
+                        quads = store.quads_for_pattern(None, None, None, None)
+                        while batch := list(itertools.islice(quads, COPY_BATCH)):
+                            copy.bulk_extend(batch)
                         store = copy
                 except OSError as exc:
                     raise StoreError(f"cannot open the store at {self.link}: {exc}") from exc

@@ -24,8 +24,9 @@ def options(settings: Settings, host: str, port: int) -> dict[str, object]:
         "worker_class": "gthread",
         "threads": settings.serve_threads,
         "keepalive": settings.serve_keepalive,
-        # A worker silent for this long is restarted: well past the longest /sparql query.
-        "timeout": max(30, int(settings.sparql_timeout) + 30),
+        # A worker silent for this long is restarted: well past the longest /sparql query and the
+        # copy of a large build into memory (serve_from_memory) that follows a new build.
+        "timeout": max(300, int(settings.sparql_timeout) + 30),
         "graceful_timeout": 20,
         "limit_request_line": 8190,  # a GET query longer than this is refused 414: POST it
         "proc_name": "tipkg",
