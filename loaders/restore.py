@@ -49,7 +49,7 @@ def restore(store: Store, path: Path, *, base: str, progress: Progress = lambda 
         quads = _quads(path, genid)
         while batch := list(itertools.islice(quads, BATCH)):
             staging.store.bulk_extend(batch)
-            graphs.update(q.graph_name.value for q in batch)
+            graphs.update(str(q.graph_name)[1:-1] for q in batch)
             count += len(batch)
         if not count:
             raise BuildError(f"{path}: the file holds no statements; nothing restored")

