@@ -112,3 +112,46 @@ def test_kill_9_during_a_load_leaves_the_previous_store_serving(settings, tmp_pa
     )
     assert rerun.returncode == 0, rerun.stderr
     assert [r.snapshot for r in external.loaded(open_store(settings))] == ["notes-a"]
+
+
+def test_a_remote_backend_that_goes_away_is_a_503_and_the_app_recovers(tmp_path):
+    from tipkg.devtools import virtuoso
+    from tipkg.webapp import create_app
+
+    if not virtuoso.available():
+        pytest.skip("Virtuoso Open Source (virtuoso-t, isql-vt) is not installed")
+    # Our own instance (own directory and ports), so the session's Virtuoso is not disturbed.
+    server = virtuoso.start(tmp_path / "virtuoso", buffers=5000)
+    try:
+        url = server.sparql_url
+        settings = settings_for(
+            f"sparql:{url},{url},{server.graph_store_url}", minimal_ontology(tmp_path / "o")
+        )
+        build(settings)
+        client = create_app(settings=settings).test_client()
+        ask = {"query": "ASK { ?s ?p ?o }"}
+        json_accept = {"Accept": "application/sparql-results+json"}
+        assert client.get("/sparql", query_string=ask, headers=json_accept).status_code == 200
+        html = {"Accept": "text/html"}
+        assert client.get("/id/example/treaty", headers=html).status_code == 200
+
+        server.stop()
+        started = time.monotonic()
+        gone = client.get("/sparql", query_string=ask, headers=json_accept)
+        assert gone.status_code == 503
+        assert "not available" in gone.get_json()["error"]
+        page = client.get("/id/example/paper", headers=html)  # not cached: it needs the store
+        assert page.status_code == 503
+        assert "not available" in page.get_data(as_text=True) and "Traceback" not in page.get_data(
+            as_text=True
+        )
+        assert time.monotonic() - started < 30  # refused at once, not hung
+
+        server = virtuoso.start(
+            server.directory, buffers=5000, http_port=server.http_port, isql_port=server.isql_port
+        )
+        back = client.get("/sparql", query_string=ask, headers=json_accept)
+        assert back.status_code == 200 and back.get_json()["boolean"] is True
+        assert client.get("/id/example/paper", headers=html).status_code == 200
+    finally:
+        server.stop()
