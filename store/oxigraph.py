@@ -169,8 +169,9 @@ class DiskStore(Store):
 
 
 def _complete(directory: Path) -> Path:
-    """The marker a committed build leaves beside its directory."""
-    return directory.with_name(directory.name + ".done")
+    """The marker a committed build leaves in its directory (RocksDB ignores files it did not name,
+    and a checkpoint of the build does not copy it)."""
+    return directory / "tipkg-complete"
 
 
 def _running(directory: Path) -> bool:
@@ -196,6 +197,7 @@ class _DiskStaging(Staging):
                 copy_of.backup(str(directory))
             self.store = ox.Store(str(directory))
         except OSError as exc:
+            shutil.rmtree(directory, ignore_errors=True)  # a full disk: leave no half-made store
             raise StoreError(f"cannot create a store in {directory}: {exc}") from exc
 
     def commit(self, progress: Progress) -> None:
@@ -204,7 +206,7 @@ class _DiskStaging(Staging):
         del self.store  # release RocksDB's lock before readers open the directory
         link = self.owner.link
         relative = os.path.relpath(self.directory, link.parent)
-        _complete(self.directory).touch()  # before the swap: a staging killed earlier has no marker
+        _complete(self.directory).touch()  # before the swap; a staging killed earlier has none
         temporary = link.with_name(f".{link.name}.{self.directory.name}.link")
         os.symlink(relative, temporary)
         os.replace(temporary, link)  # atomic: readers see the old build or the new, never neither
@@ -220,7 +222,6 @@ class _DiskStaging(Staging):
         orphans = [p for p in builds if not _complete(p).exists() and not _running(p)]
         for old in [*orphans, *complete[: max(len(complete) - KEEP_BUILDS + 1, 0)]]:
             shutil.rmtree(old, ignore_errors=True)
-            _complete(old).unlink(missing_ok=True)
 
     def discard(self) -> None:
         if hasattr(self, "store"):

@@ -155,3 +155,61 @@ def test_a_remote_backend_that_goes_away_is_a_503_and_the_app_recovers(tmp_path)
         assert client.get("/id/example/paper", headers=html).status_code == 200
     finally:
         server.stop()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 16 MB tmpfs, mounted for this test (needs root and a container that allows mounts)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill needs root")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"this system does not allow mounting a tmpfs: {mounted.stderr.decode().strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_full_disk_during_a_build_is_reported_and_nothing_is_half_written(
+    first_build, small_disk, tmp_path
+):
+    shutil.copytree(first_build / "store.builds", small_disk / "store.builds")
+    os.symlink(os.readlink(first_build / "store"), small_disk / "store")
+    settings = settings_for(f"oxigraph:{small_disk}/store", first_build / "ontology")
+    serving, live = count(settings), os.readlink(small_disk / "store")
+    builds_before = sorted(p.name for p in (small_disk / "store.builds").iterdir())
+    filler = small_disk / "filler"
+    with filler.open("wb") as handle:  # fill the disk, then give back a little: less than a build needs
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    os.truncate(filler, filler.stat().st_size - 128 * 1024)
+
+    failed = subprocess.run(
+        [sys.executable, "-m", "tipkg.cli", "build"],
+        env=env_for(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode == 1, failed.stderr
+    assert "No space left on device" in failed.stderr and "Traceback" not in failed.stderr
+    assert os.readlink(small_disk / "store") == live and count(settings) == serving
+    assert sorted(p.name for p in (small_disk / "store.builds").iterdir()) == builds_before
+
+    filler.unlink()
+    again = subprocess.run(
+        [sys.executable, "-m", "tipkg.cli", "build"],
+        env=env_for(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert os.readlink(small_disk / "store") != live and count(settings) == serving
