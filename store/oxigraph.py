@@ -175,6 +175,26 @@ class DiskStore(Store):
         self._opened = None
 
 
+def _complete(directory: Path) -> Path:
+    """The marker a committed build leaves in its directory (RocksDB ignores files it did not name,
+    and a checkpoint of the build does not copy it)."""
+    return directory / "tipkg-complete"
+
+
+def _running(directory: Path) -> bool:
+    """Whether the process that named the staging ``directory`` (``<time>-<pid>``) still runs."""
+    try:
+        pid = int(directory.name.rsplit("-", 1)[1])
+        os.kill(pid, 0)
+    except (IndexError, ValueError):
+        return True  # not a name we gave: leave it alone
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class _DiskStaging(Staging):
     def __init__(self, owner: DiskStore, directory: Path, copy_of: ox.Store | None = None) -> None:
         self.owner = owner
@@ -184,6 +204,7 @@ class _DiskStaging(Staging):
                 copy_of.backup(str(directory))
             self.store = ox.Store(str(directory))
         except OSError as exc:
+            shutil.rmtree(directory, ignore_errors=True)  # a full disk: leave no half-made store
             raise StoreError(f"cannot create a store in {directory}: {exc}") from exc
 
     def commit(self, progress: Progress) -> None:
@@ -192,6 +213,7 @@ class _DiskStaging(Staging):
         del self.store  # release RocksDB's lock before readers open the directory
         link = self.owner.link
         relative = os.path.relpath(self.directory, link.parent)
+        _complete(self.directory).touch()  # before the swap; a staging killed earlier has none
         temporary = link.with_name(f".{link.name}.{self.directory.name}.link")
         os.symlink(relative, temporary)
         os.replace(temporary, link)  # atomic: readers see the old build or the new, never neither
@@ -199,11 +221,14 @@ class _DiskStaging(Staging):
         self._prune()
 
     def _prune(self) -> None:
-        builds = sorted(p for p in self.owner.builds.iterdir() if p.is_dir())
+        """Keep the newest ``KEEP_BUILDS`` complete builds; remove the stagings of processes that
+        died before committing (a build or load killed mid-way), so they never count as a rollback."""
         live = (self.owner.link.parent / os.readlink(self.owner.link)).resolve()
-        for old in builds[:-KEEP_BUILDS]:
-            if old.resolve() != live:
-                shutil.rmtree(old, ignore_errors=True)
+        builds = sorted(p for p in self.owner.builds.iterdir() if p.is_dir() and p.resolve() != live)
+        complete = [p for p in builds if _complete(p).exists()]
+        orphans = [p for p in builds if not _complete(p).exists() and not _running(p)]
+        for old in [*orphans, *complete[: max(len(complete) - KEEP_BUILDS + 1, 0)]]:
+            shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
         if hasattr(self, "store"):

@@ -109,7 +109,12 @@ def wait_for_server(
 def server(built):
     """``tipkg serve`` in its own process on a free loopback port, reading the built store."""
     port = virtuoso.free_port()
-    env = {**os.environ, "TIPKG_CONFIG": "", "TIPKG_STORE": built.store}
+    env = {
+        **os.environ,
+        "TIPKG_CONFIG": "",
+        "TIPKG_STORE": built.store,
+        "TIPKG_DOCS_DIR": str(built.docs_dir),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "tipkg.cli", "serve", "--port", str(port)],
         env=env,

@@ -1,4 +1,4 @@
-"""The ``tipkg`` command: build, query, export, serve.
+"""The ``tipkg`` command: build, query, export, import, serve.
 
 Errors a user can act on print one message and exit 1; usage errors exit 2 (click's convention).
 """
@@ -204,6 +204,19 @@ def export(ctx: click.Context, fmt: str, out: str | None) -> None:
         _progress(f"wrote {count} statements to {out}")
     else:
         run_export(store, fmt, sys.stdout.buffer, base=settings.base_iri)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, file: Path) -> None:
+    """Restore FILE (N-Quads from `tipkg export --format nq`) as the store's whole content; all or nothing."""
+    from tipkg.loaders.restore import restore
+    from tipkg.store import open_store
+
+    settings = _settings(ctx)
+    count = restore(open_store(settings), file, base=settings.base_iri, progress=_progress)
+    click.echo(f"imported {count} statements from {file}")
 
 
 @cli.command()

@@ -40,6 +40,7 @@ def create_app(
     from tipkg.webapp.sparql import bp as sparql
     from tipkg.webapp.training_page import bp as training_page
     from tipkg.webapp.vendor import bp as vendor
+    from tipkg.webapp.vocabulary import bp as vocabulary
 
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # a hard ceiling; /sparql and /api set their own
     app.register_blueprint(health)
@@ -60,6 +61,7 @@ def create_app(
         resource,
         query_page,
         training_page,
+        vocabulary,
     ):
         app.register_blueprint(blueprint)
 

@@ -107,10 +107,18 @@ class Virtuoso:
             self.process.wait(timeout=10)
 
 
-def start(directory: Path, *, buffers: int = 20000, timeout: float = 90) -> Virtuoso:
-    """Start Virtuoso with its database in ``directory``; returns when SPARQL answers."""
+def start(
+    directory: Path,
+    *,
+    buffers: int = 20000,
+    timeout: float = 90,
+    http_port: int | None = None,
+    isql_port: int | None = None,
+) -> Virtuoso:
+    """Start Virtuoso with its database in ``directory``; returns when SPARQL answers. Given the
+    ports of a server that was stopped, it starts again on the same database and addresses."""
     directory.mkdir(parents=True, exist_ok=True)
-    http_port, isql_port = free_port(), free_port()
+    http_port, isql_port = http_port or free_port(), isql_port or free_port()
     ini = directory / "virtuoso.ini"
     ini.write_text(
         INI.format(
