@@ -158,7 +158,7 @@ def load(
     try:
         result = put(staging, snapshot, settings.base_iri)
         progress(f"running build checks on {result.triples} triples ...")
-        _check(staging, settings.base_iri)
+        _check(staging, settings.base_iri, changed=True)
         staging.commit(progress)
     except BaseException:
         staging.discard()
@@ -336,7 +336,16 @@ def _require_build(store: Store) -> None:
         raise LoadError(f"{store.spec} holds no build: run `tipkg build` before `tipkg load`")
 
 
-def _check(staging: Staging, base: str) -> None:
+def _check(staging: Staging, base: str, *, changed: bool = False) -> None:
+    """The build checks on ``staging``: on a load (``changed``) over the graphs the build record
+    lists and the graphs the load wrote, so that their cost follows what changed, not the size of
+    every other snapshot; otherwise (an unload, which may leave references dangling anywhere) over
+    everything."""
     from tipkg.loaders.build import run_checks  # build imports this module
 
-    run_checks(staging.store, [], base)
+    graphs = None
+    if changed:
+        record = ox.NamedNode(graph_iri(base, "build"))
+        listed = staging.store.quads_for_pattern(None, ox.NamedNode(TIP + "graph"), None, record)
+        graphs = sorted({q.object.value for q in listed} | {graph_iri(base, "build")} | staging.changed)
+    run_checks(staging.store, [], base, graphs)
