@@ -137,18 +137,11 @@ def _external(store: Store, staging: Staging, settings: Settings, progress: Prog
         progress(f"      kept {len(graphs)} loaded snapshot(s): {', '.join(graphs)}")
 
 
-def run_checks(target: ox.Store, sources: list[Source], base: str, graphs: list[str] | None = None) -> None:
-    """Run every ``queries/checks/*-violation.rq`` on ``target``: over the union of its graphs, or
-    with ``graphs`` over those only (a load checks the curated graphs and the graphs it changed)."""
+def run_checks(target: ox.Store, sources: list[Source], base: str) -> None:
     problems: list[str] = []
-    if graphs is None:
-        dataset: dict = {"use_default_graph_as_union": True}
-    else:
-        names = [ox.NamedNode(g) for g in graphs]
-        dataset = {"default_graph": names, "named_graphs": names}
     for check in queries.checks():
         params = {"base": base} if any(p.name == "base" for p in check.params) else {}
-        solutions = target.query(check.bind(params), **dataset)
+        solutions = target.query(check.bind(params), use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions), f"{check.name} is not a SELECT query"
         rows = list(solutions)
         for row in rows[:MAX_CHECK_ROWS]:
