@@ -4,13 +4,16 @@ phase: read and check, write, build checks, commit), the store size, the process
 the named queries a purpose page and a category page run.
 
     python -m bench.scale --sizes 10000 100000 [--store oxigraph:var/bench-store] [--runs 20]
+    python -m bench.scale --sizes 10000 100000 --virtuoso   # a throw-away Virtuoso, through its GSP
 
 The generator is seeded and draws each column from the marginal distributions of the real condensed
 file (year, data source, gender, age band, citizenship, forced labour, type of exploitation) and of
 the 50-row raw sample (means of control), into the full 64-column layout. Columns are drawn
 independently: co-occurrence in generated files is not that of the real data.
 
-Virtuoso is not measured by this script yet (see bench/RESULTS.md).
+With ``--virtuoso`` the store is a Virtuoso started for the run (``tipkg.devtools.virtuoso``),
+spec ``sparql:URL,URL,GSP_URL``; its store size is its database folder and its memory the server
+process's peak resident set (VmHWM), next to this process's own.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ def timed(settings, path: Path) -> dict:
     marks.append((time.perf_counter(), "end"))
     phase = {}
     checks = next(t for t, m in marks if m.startswith("running build checks"))
-    commit = next((t for t, m in marks if m.startswith("store ")), marks[-1][0])
+    commit = next((t for t, m in marks if t >= checks and m.startswith(("store ", "uploaded"))), marks[-1][0])
     wrote = [t for t, m in marks if m.startswith("  wrote")]
     checked = [t for t, m in marks if m.startswith("  checked")]
     phase["read and check"] = (wrote[0] if wrote else checks) - marks[0][0]
@@ -137,14 +140,42 @@ def size_of(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
 
 
+def peak_rss(pid: int) -> float:
+    """Peak resident set of process ``pid`` in MiB (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--store", help="an on-disk store with the curated graph built (built if absent)")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--virtuoso", action="store_true", help="start a throw-away Virtuoso and load into it"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="tipkg-scale-"))
-    spec = args.store or f"oxigraph:{work}/store"
+    server = None
+    if args.virtuoso:
+        from tipkg.devtools import virtuoso
+
+        server = virtuoso.start(work / "virtuoso", buffers=340000)
+        url = server.sparql_url
+        args.store = None
+        spec = f"sparql:{url},{url},{server.graph_store_url}"
+    else:
+        spec = args.store or f"oxigraph:{work}/store"
+    try:
+        run(args, work, spec, server)
+    finally:
+        if server:
+            server.stop()
+
+
+def run(args, work: Path, spec: str, server) -> None:
     settings = load_settings({"store": spec, "docs_dir": work / "docs"}, environ={"TIPKG_CONFIG": ""})
     if not args.store:
         build(settings)
@@ -157,38 +188,54 @@ def main(argv: list[str] | None = None) -> None:
         print(f"loading {size:,} records ...", flush=True)
         outcome = timed(settings, path)
         p = outcome["phases"]
-        disk = size_of(Path(spec.partition(":")[2]).with_name(Path(spec.partition(":")[2]).name + ".builds"))
+        if server:
+            disk = size_of(server.directory)
+        else:
+            disk = size_of(
+                Path(spec.partition(":")[2]).with_name(Path(spec.partition(":")[2]).name + ".builds")
+            )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if server:
+            rss_text = f"{rss:,.0f} MiB (Virtuoso: {peak_rss(server.process.pid):,.0f} MiB)"
+        else:
+            rss_text = f"{rss:,.0f} MiB"
         lines.append(
             f"| {size:,} | {outcome['triples']:,} | {outcome['triples'] / p['total']:,.0f} | {p['read and check']:.1f} s"
-            f" | {p['write']:.1f} s | {p['build checks']:.1f} s | {p['commit']:.1f} s | {disk / 2**20:,.0f} MiB | {rss:,.0f} MiB |"
+            f" | {p['write']:.1f} s | {p['build checks']:.1f} s | {p['commit']:.1f} s | {disk / 2**20:,.0f} MiB | {rss_text} |"
         )
         times = query_times(open_store(settings), args.runs)
         query_lines.append(
             f"| {size:,} | " + " | ".join(f"{a:.1f} / {b:.1f}" for a, b in times.values()) + " |"
         )
         print(lines[-1], query_lines[-1], sep="\n", flush=True)
+        report(args, server, lines, query_lines)  # after each size, so a stopped run keeps what it measured
         external.unload(settings, "ctdc", f"global-dataset-{path.stem.lower()}")
+
+
+def report(args, server, lines: list[str], query_lines: list[str]) -> None:
+    where = "a throw-away Virtuoso (through its Graph Store endpoint)" if server else "on-disk Oxigraph"
     header = "| records | " + " | ".join(f"{n} `{r}`" for n, r in PAGES) + " |"
     body = "\n".join(
         [
             f"Machine: {describe()}. Run on {date.today().isoformat()} with"
-            f" `python -m bench.scale --sizes {' '.join(map(str, args.sizes))} --runs {args.runs}`.",
+            f" `python -m bench.scale --sizes {' '.join(map(str, args.sizes))} --runs {args.runs}"
+            f"{' --virtuoso' if server else ''}`.",
             "",
             "Generated CTDC files (64-column layout, seeded, real marginals) loaded with `tipkg load ctdc` into"
-            " on-disk Oxigraph holding the curated graph; one size at a time, each unloaded before the next"
+            f" {where} holding the curated graph; one size at a time, each unloaded before the next"
             " (peak RSS is of the whole run so far):",
             "",
             *lines,
             "",
-            "Named queries of the pages, in process on the on-disk store, p50 / p95 in ms:",
+            f"Named queries of the pages, from this process on {where}, p50 / p95 in ms:",
             "",
             header,
             "|---|" + "---|" * len(PAGES),
             *query_lines,
         ]
     )
-    write_section(RESULTS, "Victim records at scale (bench/scale.py)", body)
+    title = "Victim records at scale (bench/scale.py" + (", Virtuoso)" if server else ")")
+    write_section(RESULTS, title, body)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,7 @@ CONDENSED_TYPES = {
     "Forced Marriage": "forced-marriage",
 }
 MISSING = {"-99", "", "-99.0", "NA"}
+_FLAGS: dict[str, bool | None] = {"1": True, "1.0": True, "0": False, "0.0": False, **dict.fromkeys(MISSING)}
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,11 @@ def _values(row: dict[str, str], columns: tuple[str, ...]) -> tuple[tuple[str, s
 def _flags(row: dict[str, str], table: dict[str, str]) -> tuple[set[str], set[str]]:
     present, known = set(), set()
     for column, slug in table.items():
-        if column not in row:
+        text = row.get(column)
+        if text is None:
             continue
-        flag = _flag(row, column)
+        # the common cells by lookup; anything else (padded, or bad) through _flag
+        flag = _FLAGS[text] if text in _FLAGS else _flag(row, column)
         if flag is not None:
             known.add(slug)
             if flag:
@@ -294,7 +297,7 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         if header is None:
             raise LoadError(f"{path}: empty file, expected a CSV header")
         for number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
             if len(cells) != len(header):
                 raise LoadError(f"{path}:{number}: {len(cells)} cells, the header has {len(header)}")

@@ -15,6 +15,7 @@ normalised here once, so every backend gives ``"true"``/``"false"`` typed ``xsd:
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
@@ -33,6 +34,9 @@ from tipkg.store import Progress, QueryResult, Staging, Store
 CHUNK = 400  # triples per INSERT DATA request: Virtuoso refuses requests that compile to >10k SQL lines
 GSP_CHUNK = 50_000  # triples per Graph Store request: one parse on the server, no SQL compilation
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+# Virtuoso answers with one X-SPARQL-default-graph (and -named-graph) header per graph named in the
+# request; the curated graphs and a few loaded snapshots pass http.client's limit of 100 headers.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 2000)  # type: ignore[attr-defined]
 _INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _BOOLEAN_FORMS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)

@@ -90,6 +90,24 @@ def test_a_failing_build_check_refuses_the_load(settings, tmp_path):
     assert [r.snapshot for r in external.loaded(open_store(settings))] == ["notes-a"]
 
 
+def test_a_load_checks_the_curated_graphs_and_its_own_not_every_other_snapshot(settings, tmp_path):
+    # A dangling reference planted in another snapshot's graph (as no load would write it): a load
+    # of a second snapshot checks only the build's graphs and its own, so it passes; an unload, which
+    # can leave references dangling anywhere, checks everything and refuses.
+    import pyoxigraph as ox
+
+    store = open_store(settings)
+    planted = external.graph_of("https://w3id.org/tipkg/", "fixture", "planted")
+    staging = store.stage(keep=True)
+    typo = ox.NamedNode("https://w3id.org/tipkg/id/example/planted-typo")
+    staging.replace_graph(planted, [ox.Quad(typo, ox.NamedNode("urn:x:p"), typo)])
+    staging.commit(lambda _: None)
+    external.load(settings, "fixture", DATA / "notes-a.csv")
+    assert labels(open_store(settings)) == ["a note on nothing", "a note on recruitment"]
+    with pytest.raises(BuildError, match=r"dangling-reference-violation: .*id/example/planted-typo"):
+        external.unload(settings, "fixture", "notes-a")
+
+
 def test_a_build_keeps_loaded_snapshots_and_reloads_configured_ones(settings, tmp_path):
     external.load(settings, "fixture", DATA / "notes-a.csv")
     configured = tmp_path / "notes-b.csv"
