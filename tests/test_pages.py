@@ -30,6 +30,7 @@ def test_assess_a_child_recruited_by_an_armed_group_and_ask_what_if(page):
 
     # What if the child were 15 to 17? The Rome Statute's under-15 threshold is no longer met.
     page.get_by_role("link", name="a child", exact=True).click()
+    page.wait_for_url("**age_group=child**")
     missing = page.locator("section", has=page.get_by_role("heading", name="Facts still needed"))
     assert missing.get_by_text(
         "War crime of conscripting, enlisting or using children under fifteen"
@@ -39,6 +40,7 @@ def test_assess_a_child_recruited_by_an_armed_group_and_ask_what_if(page):
 
     # What if an adult? No means were used, so trafficking's elements are no longer all present.
     page.get_by_role("link", name="an adult").click()
+    page.wait_for_url("**age_group=adult**")  # the link loads a new answer: wait for it
     missing = page.locator("section", has=page.get_by_role("heading", name="An element is missing"))
     assert missing.get_by_text("Trafficking in persons", exact=True).is_visible()
 

@@ -396,8 +396,8 @@ def test_display_knowledge_is_read_from_the_graph(small_store):
         tip.condition,
         tip.explanation,
         skos.scopeNote,
-        tip.bindingRule,
         tip.mappingReason,  # a data collection category's reason for its mappings
+        tip.bindingRule,  # whom an amendment binds
     ]
     assert display.shown_as(tip.order, tip.HiddenDisplay)
     assert display.ranked(tip.RelatedInstrumentDisplay)[:2] == [tip.supplements, tip.supplementedBy]

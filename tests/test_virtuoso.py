@@ -36,6 +36,10 @@ SAMPLES = {
     "mediaType": "application/n-quads",
     "url": "http://localhost/dumps/tipkg.nq",
     "party": "https://w3id.org/tipkg/id/listed/lyi-021",
+    "article": "pr:rome-statute-art-7",
+    "provision": "pr:rome-statute-art-7-2-c",
+    "country": {"iri": "https://w3id.org/tipkg/id/country/ml", "string": "ML"},
+    "loaded": "https://w3id.org/tipkg/graph/external/legal-texts/",
     "regime": "regime:libya",
     "before": "https://w3id.org/tipkg/graph/external/un-sanctions/2020-11-30",
     "after": "https://w3id.org/tipkg/graph/external/un-sanctions/2024-09-26",
@@ -43,7 +47,9 @@ SAMPLES = {
 
 
 def params_for(name: str) -> dict:
-    return {p.name: SAMPLES[p.name] for p in queries.get(name).params if p.name != "build"}
+    found = {p.name: SAMPLES[p.name] for p in queries.get(name).params if p.name != "build"}
+    types = {p.name: p.type for p in queries.get(name).params}
+    return {k: v[types[k]] if isinstance(v, dict) else v for k, v in found.items()}
 
 
 _NUMERIC = {
@@ -75,13 +81,29 @@ def normalise(term):
     return ("literal", term.value, (term.language or "").lower(), datatype if not term.language else None)
 
 
+# SPARQL leaves the order of GROUP_CONCAT and the choice of SAMPLE to the engine: such columns are
+# compared as sets of their parts, or not at all (a sample is any one of the group's values).
+CONCATENATED = {("countries", "names")}
+SAMPLED = {("official-text-instruments", "sampleLabel"), ("official-text-instruments", "sampleCitation")}
+
+
+def _cell(name: str, variable: str, term):
+    if (name, variable) in CONCATENATED and term is not None and term.value:
+        return tuple(sorted(term.value.split("; ")))
+    return normalise(term)
+
+
 def answers(store, name: str, params: dict) -> object:
     result = queries.run(store, name, params)
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables if v.value not in BUILD_SPECIFIC]
-        rows = [tuple(normalise(row[v]) for v in variables) for row in result]
+        variables = [
+            v.value
+            for v in result.variables
+            if v.value not in BUILD_SPECIFIC and (name, v.value) not in SAMPLED
+        ]
+        rows = [tuple(_cell(name, v, row[v]) for v in variables) for row in result]
         return variables, sorted(rows, key=repr)
     return sorted(
         (normalise(t.subject), normalise(t.predicate), _build_time(t) or normalise(t.object)) for t in result

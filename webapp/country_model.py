@@ -4,7 +4,6 @@ sanctions regimes concerning it; and what else links to it (listed persons by na
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -66,14 +65,20 @@ def search(found: list[Country], text: str) -> list[Country]:
     ]
 
 
-def close_matches(code: str) -> list[str]:
-    """ISO codes close to ``code``, for an error that names what was probably meant.
+def close_matches(code: str, limit: int = 5) -> list[str]:
+    """ISO codes close to ``code`` (one letter off, same first letter first), for an error that
+    names what was probably meant.
 
-    >>> close_matches("ZZ")[:0], "ML" in close_matches("MK")
-    ([], True)
+    >>> close_matches("MQ")[:4]
+    ['MQ', 'MA', 'MC', 'MD']
+    >>> "ML" in close_matches("XL", limit=40)
+    True
     """
-    codes = [c.alpha_2 for c in pycountry.countries]
-    return difflib.get_close_matches(code.upper(), codes, n=5, cutoff=0.5)
+    code = code.upper()
+    codes = sorted(c.alpha_2 for c in pycountry.countries)
+    near = [c for c in codes if len(code) == 2 and sum(a == b for a, b in zip(c, code, strict=True)) == 1]
+    near.sort(key=lambda c: c[0] != code[0])  # stable: alphabetical within each group
+    return ([code] if code in codes else []) + near[: limit - (code in codes)]
 
 
 def _treaties(store: Any) -> dict[str, str]:
