@@ -329,7 +329,9 @@ def _read_own(
 
 
 def _files(path: Path) -> list[Path]:
-    files = sorted(path.rglob("*.csv")) if path.is_dir() else [path]  # the shared folder has one subfolder per table kind
+    files = (
+        sorted(path.rglob("*.csv")) if path.is_dir() else [path]
+    )  # the shared folder has one subfolder per table kind
     if not files:
         raise LoadError(f"{path}: no .csv table in this folder or below it")
     return files
