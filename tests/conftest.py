@@ -3,6 +3,7 @@ the Flask app and client, a real server process, and a real Virtuoso when it is 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -105,15 +106,15 @@ def wait_for_server(
             time.sleep(0.3)
 
 
-@pytest.fixture(scope="session")
-def server(built):
-    """``tipkg serve`` in its own process on a free loopback port, reading the built store."""
+@contextlib.contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """``tipkg serve`` in its own process on a free loopback port, reading ``settings``' store; its URL."""
     port = virtuoso.free_port()
     env = {
         **os.environ,
         "TIPKG_CONFIG": "",
-        "TIPKG_STORE": built.store,
-        "TIPKG_DOCS_DIR": str(built.docs_dir),
+        "TIPKG_STORE": settings.store,
+        "TIPKG_DOCS_DIR": str(settings.docs_dir),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "tipkg.cli", "serve", "--port", str(port)],
@@ -122,10 +123,19 @@ def server(built):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    wait_for_server(url, process, lambda: process.stdout.read().decode() if process.stdout else "")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        wait_for_server(url, process, lambda: process.stdout.read().decode() if process.stdout else "")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """The app served from the curated build."""
+    with serving(built) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

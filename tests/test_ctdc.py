@@ -6,9 +6,6 @@ chart and the table, with the counts the test computes from the files itself."""
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,8 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from tests.browser import axe_violations
-from tests.conftest import settings_for, wait_for_server
-from tipkg.devtools import virtuoso
+from tests.conftest import serving, settings_for
 from tipkg.loaders import ctdc, external
 from tipkg.loaders.build import build
 from tipkg.store import open_store
@@ -167,22 +163,8 @@ def figures_of(store, query: str) -> dict[tuple, tuple[int, int | None]]:
 
 @pytest.fixture(scope="module")
 def loaded_server(loaded):
-    port = virtuoso.free_port()
-    env = {**os.environ, "TIPKG_CONFIG": "", "TIPKG_STORE": loaded.store}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tipkg.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    # The server copies the store into memory before it answers: give a loaded store time on a busy machine.
-    wait_for_server(
-        url, process, lambda: process.stdout.read().decode() if process.stdout else "", seconds=600
-    )
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(loaded) as url:
+        yield url
 
 
 @needs_shared

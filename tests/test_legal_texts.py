@@ -19,9 +19,8 @@ import pyoxigraph as ox
 import pytest
 
 from tests.browser import axe_violations
-from tests.conftest import ONTOLOGY, ROOT, minimal_ontology, settings_for, wait_for_server
+from tests.conftest import ONTOLOGY, ROOT, minimal_ontology, serving, settings_for
 from tipkg.config import SourceSpec
-from tipkg.devtools import virtuoso
 from tipkg.loaders import external, legal_texts
 from tipkg.loaders.build import build
 from tipkg.loaders.external import LoadContext, LoadError
@@ -297,19 +296,8 @@ def test_search_finds_words_of_the_article_texts_and_marks_them(texts):
 
 @pytest.fixture(scope="module")
 def texts_server(texts):
-    port = virtuoso.free_port()
-    env = {**os.environ, "TIPKG_CONFIG": "", "TIPKG_STORE": texts.store}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tipkg.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_server(url, process, lambda: process.stdout.read().decode() if process.stdout else "")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(texts) as url:
+        yield url
 
 
 @needs_shared

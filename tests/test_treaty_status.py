@@ -6,20 +6,16 @@ Chromium."""
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.browser import axe_violations
-from tests.conftest import ONTOLOGY, minimal_ontology, run_cli, settings_for, wait_for_server
+from tests.conftest import ONTOLOGY, minimal_ontology, run_cli, serving, settings_for
 from tipkg import gen_countries
 from tipkg.assessment import Assessor
 from tipkg.assessment.participation import Instrument, Participations, Standing, annotate
-from tipkg.devtools import virtuoso
 from tipkg.loaders import external
 from tipkg.loaders.build import build
 from tipkg.store import open_store
@@ -283,19 +279,8 @@ def test_an_unknown_country_code_is_a_422_naming_it(real):
 
 @pytest.fixture(scope="module")
 def real_server(real):
-    port = virtuoso.free_port()
-    env = {**os.environ, "TIPKG_CONFIG": "", "TIPKG_STORE": real.store}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tipkg.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_server(url, process, lambda: process.stdout.read().decode() if process.stdout else "")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(real) as url:
+        yield url
 
 
 @pytest.fixture

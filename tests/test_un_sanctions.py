@@ -6,16 +6,12 @@ the pages in Chromium."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.browser import axe_violations
-from tests.conftest import run_cli, settings_for, wait_for_server
-from tipkg.devtools import virtuoso
+from tests.conftest import run_cli, serving, settings_for
 from tipkg.loaders import external
 from tipkg.loaders.build import build
 from tipkg.loaders.external import LoadContext, LoadError
@@ -288,19 +284,8 @@ def test_the_command_line_refuses_a_file_that_is_not_the_list_and_loads_nothing(
 @pytest.fixture(scope="module")
 def list_server(loaded):
     settings, _ = loaded
-    port = virtuoso.free_port()
-    env = {**os.environ, "TIPKG_CONFIG": "", "TIPKG_STORE": settings.store}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tipkg.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_server(url, process, lambda: process.stdout.read().decode() if process.stdout else "")
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(settings) as url:
+        yield url
 
 
 @pytest.fixture
