@@ -350,34 +350,36 @@ class _Loader:
         if path.is_dir():
             raise LoadError(f"{path}: a folder; give one CTDC CSV file")
         fmt = detect(_header(path), path)
-        tally = Tally()
-        for _, record in records(path, fmt):
-            tally.add(record)
-            if tally.records % PROGRESS_EVERY == 0:
-                context.progress(f"  checked {tally.records:,} records")
         snapshot_id = f"{fmt.name}-{path.stem.lower()}"
         snapshot_id = "".join(c if c.isalnum() or c in "._-" else "-" for c in snapshot_id)[:80]
         writer = Writer(context, snapshot_id, fmt)
-        missing = [s for s in tally.present if not context.exists(writer.category(s).value)]
-        if missing:
-            raise LoadError(f"the graph lacks the CTDC categories {', '.join(sorted(missing))}: rebuild it")
-        years = sorted(p for p in tally.periods)
-        counts = {"records": tally.records, **{f"cases: {s}": n for s, n in sorted(tally.present.items())}}
-        return Snapshot(
+        snapshot = Snapshot(
             source="ctdc",
             snapshot=snapshot_id,
             title=f"{fmt.title} ({path.name})",
             files=[path],
-            triples=itertools.chain(
-                writer.dataset(path, tally, years),
-                writer.observations(records(path, fmt)),
-                writer.figures(tally),
-            ),
+            triples=(),
             licence=TERMS_OF_USE,
-            read=tally.records,
-            loaded=tally.records,
-            counts=counts,
         )
+        snapshot.triples = self._triples(path, fmt, writer, snapshot)
+        return snapshot
+
+    def _triples(self, path: Path, fmt: Format, writer: Writer, snapshot: Snapshot) -> Iterator[ox.Triple]:
+        """One pass over the file: each record's observation, counted as it goes, then the data set
+        and the figures, which need the counts. A bad row stops the stream, and the load it feeds
+        writes nothing (it writes into a staging store)."""
+        tally = Tally()
+        yield from writer.observations(records(path, fmt), tally)
+        missing = [s for s in tally.present if not writer.context.exists(writer.category(s).value)]
+        if missing:
+            raise LoadError(f"the graph lacks the CTDC categories {', '.join(sorted(missing))}: rebuild it")
+        yield from writer.dataset(path, tally, sorted(tally.periods))
+        yield from writer.figures(tally)
+        snapshot.read = snapshot.loaded = tally.records
+        snapshot.counts = {
+            "records": tally.records,
+            **{f"cases: {s}": n for s, n in sorted(tally.present.items())},
+        }
 
 
 class Writer:
@@ -418,7 +420,10 @@ class Writer:
         if years:
             yield t(DCT + "temporal", ox.Literal(span))
 
-    def observations(self, items: Iterator[tuple[int, Record]]) -> Iterator[ox.Triple]:
+    def observations(
+        self, items: Iterator[tuple[int, Record]], tally: Tally | None = None
+    ) -> Iterator[ox.Triple]:
+        """One observation per record; each record also counted into ``tally`` when given."""
         observation_class, in_dataset = ox.NamedNode(QB + "Observation"), ox.NamedNode(QB + "dataSet")
         period_p, category_p = (
             ox.NamedNode(TIP + "registrationPeriod"),
@@ -426,6 +431,8 @@ class Writer:
         )
         value_p = ox.NamedNode(TIP + "recordedValue")
         for count, (number, record) in enumerate(items, start=1):
+            if tally is not None:
+                tally.add(record)
             node = ox.NamedNode(f"{self.base}/record/{number - 1}")
             yield ox.Triple(node, RDF_TYPE, observation_class)
             yield ox.Triple(node, in_dataset, self.node)
