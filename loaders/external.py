@@ -129,7 +129,7 @@ class LoadResult:
     graph: str
     triples: int
     # The project IRIs the snapshot refers to, each with the first subject and property that did.
-    references: dict[str, tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]] = field(
+    references: dict[str, tuple[ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode]] = field(
         default_factory=dict, repr=False
     )
 
@@ -159,11 +159,12 @@ def load(
     context = LoadContext(store, settings.base_iri, as_of, progress, Path(settings.ontology_dir))
     progress(f"reading {path} as {source} ...")
     snapshot = read(source, path, context)
-    staging = store.stage(keep=True)
+    # What the checks read: the build's graphs (a remote store copies those alone) and the new one.
+    staging = store.stage(keep=True, only=_build_graphs(store, settings.base_iri))
     try:
         result = put(staging, snapshot, settings.base_iri)
         progress(f"running build checks on {result.triples} triples ...")
-        _check(staging, settings.base_iri, references=result.references)
+        _check(staging, settings.base_iri, references=result.references, live=store)
         staging.commit(progress)
     except BaseException:
         staging.discard()
@@ -188,7 +189,7 @@ def put(staging: Staging, snapshot: Snapshot, base: str) -> LoadResult:
     project IRIs (``<base>id/``) it refers to, for the reference check."""
     graph = graph_of(base, snapshot.source, snapshot.snapshot)
     prefix = f"{base}id/"
-    references: dict[str, tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]] = {}
+    references: dict[str, tuple[ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode]] = {}
 
     def noted() -> Iterator[ox.Triple]:
         snapshot.written = 0
@@ -233,11 +234,14 @@ def unload(
 ) -> list[str]:
     """Remove one snapshot of ``source``, or all of them; the graphs removed."""
     store = store or open_store(settings)
-    found = [row for row in loaded(store) if row.source == source and snapshot in (None, row.snapshot)]
+    snapshots = loaded(store)
+    found = [row for row in snapshots if row.source == source and snapshot in (None, row.snapshot)]
     if not found:
         what = f"snapshot {snapshot!r} of {source!r}" if snapshot else f"any snapshot of {source!r}"
         raise LoadError(f"the store holds no {what}; `tipkg sources` lists what is loaded")
-    staging = store.stage(keep=True)
+    dropped = {row.graph for row in found}
+    kept = _build_graphs(store, settings.base_iri) + [r.graph for r in snapshots if r.graph not in dropped]
+    staging = store.stage(keep=True, only=kept)  # a remote store does not fetch what goes
     try:
         for row in found:
             staging.drop_graph(row.graph)
@@ -345,7 +349,17 @@ def _require_build(store: Store) -> None:
         raise LoadError(f"{store.spec} holds no build: run `tipkg build` before `tipkg load`")
 
 
-def _check(staging: Staging, base: str, *, references: dict | None = None) -> None:
+def _build_graphs(store: Store, base: str) -> list[str]:
+    """The graphs the build record lists (curated, inferred, the model...) and the record's own."""
+    record = graph_iri(base, "build")
+    rows = store.query(
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH <{record}> {{ ?b a <{TIP}Build> ; <{TIP}graph> ?g }} }}"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    return sorted({row["g"].value for row in rows} | {record})
+
+
+def _check(staging: Staging, base: str, *, references: dict | None = None, live: Store | None = None) -> None:
     """The build checks on ``staging``. On a load (``references`` given), every check but the scan
     for dangling references runs over the whole staging store, as at a build: they look things up by
     property, so their cost does not grow with a loaded snapshot's records. The scan for dangling
@@ -360,11 +374,14 @@ def _check(staging: Staging, base: str, *, references: dict | None = None) -> No
         return
     run_checks(staging.store, [], base, skip={DANGLING})
     typed = ox.NamedNode(_RDF + "type")
-    missing = sorted(
-        (iri, by)
-        for iri, by in references.items()
+    untyped = [
+        iri
+        for iri in references
         if next(staging.store.quads_for_pattern(ox.NamedNode(iri), typed, None), None) is None
-    )
+    ]
+    if live is not None:  # a remote staging holds the build's graphs only: other snapshots are on the server
+        untyped = [iri for iri in untyped if not live.ask(f"ASK {{ <{iri}> a ?type }}")]
+    missing = sorted((iri, references[iri]) for iri in untyped)
     if missing:
         problems = [
             f"{DANGLING}: resource=<{iri}> referencedBy={subject} property={predicate}"

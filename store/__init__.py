@@ -47,8 +47,9 @@ class Staging(ABC):
     changed: set[str]
     partial: bool = False
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> int:
-        """Make ``graph`` hold exactly ``quads`` (their own graph names are ignored); their count."""
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad | ox.Triple]) -> int:
+        """Make ``graph`` hold exactly ``quads`` (triples, or quads whose own graph names are
+        ignored); their count."""
         name = ox.NamedNode(graph)
         self.store.remove_graph(name) if self.store.contains_named_graph(name) else None
         moved = (ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
@@ -148,19 +149,27 @@ class Store(ABC):
         """The live content, every quad in the project's named graphs (those whose IRI starts
         with ``graph_prefix``, if given)."""
 
+    def quads_of(self, graphs: Collection[str]) -> Iterator[ox.Quad]:
+        """The live content of ``graphs`` only."""
+        wanted = {ox.NamedNode(g) for g in graphs}
+        return (q for q in self.quads() if q.graph_name in wanted)
+
     @abstractmethod
     def _new_staging(self) -> Staging:
         """An empty staging store for this backend."""
 
-    def stage(self, *, keep: bool = False) -> Staging:
+    def stage(self, *, keep: bool = False, only: Collection[str] | None = None) -> Staging:
         """Start a replacement of the content: from nothing (a build), or with ``keep`` from a
-        copy of the live content, to change graph by graph (a load or an unload)."""
+        copy of the live content, to change graph by graph (a load or an unload). ``only`` names
+        the graphs a copy needs (what the checks read): a remote store copies those alone, and its
+        other graphs stay on the server as they are; a store on disk keeps everything anyway."""
         staging = self._new_staging()
         staging.changed = set()
         if keep:
             staging.partial = True
+            quads = self.quads() if only is None else self.quads_of(only)
             try:
-                staging.store.bulk_extend(self.quads())
+                staging.store.bulk_extend(quads)
             except BaseException:
                 staging.discard()
                 raise

@@ -158,11 +158,11 @@ class DiskStore(Store):
         name = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now % 10**9:09d}-{os.getpid()}"
         return _DiskStaging(self, self.builds / name, copy_of)
 
-    def stage(self, *, keep: bool = False) -> Staging:
+    def stage(self, *, keep: bool = False, only: Collection[str] | None = None) -> Staging:
         """With ``keep``, the copy of the live build is a RocksDB checkpoint (hard links, well under a
         second at any size) instead of a quad-by-quad copy (about a minute per million quads)."""
         if not keep or self.in_memory:
-            return super().stage(keep=keep)
+            return super().stage(keep=keep, only=only)
         try:
             current = self._current()
         except StoreError:

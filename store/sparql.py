@@ -16,6 +16,7 @@ normalised here once, so every backend gives ``"true"``/``"false"`` typed ``xsd:
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import re
 import time
@@ -225,15 +226,18 @@ class SparqlStore(Store):
             graphs = self.graphs()
         except StoreError:
             return  # nothing built yet: nothing to keep
+        yield from self.quads_of([g for g in graphs if graph_prefix is None or g.startswith(graph_prefix)])
+
+    def quads_of(self, graphs: Collection[str]) -> Iterator[ox.Quad]:
+        """Each graph by its own CONSTRUCT: only the graphs asked for cross the network."""
         for graph in graphs:
-            if graph_prefix is None or graph.startswith(graph_prefix):
-                name = ox.NamedNode(graph)
-                found = self.construct(
-                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                    named_graphs=[graph],
-                )
-                for triple in found:
-                    yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+            name = ox.NamedNode(graph)
+            found = self.construct(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                named_graphs=[graph],
+            )
+            for triple in found:
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
 
     def _new_staging(self) -> Staging:
         return _RemoteStaging(self)
@@ -258,27 +262,32 @@ class _RemoteStaging(Staging):
         build_graph = [g for g in graphs if g.endswith("graph/build")]
         ordered = [g for g in graphs if g not in build_graph] + build_graph
         for graph in ordered:
-            quads = list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-            if self.owner.graph_store_url:
-                self._put(graph, quads)
-            else:
-                self._insert(graph, quads)
-            progress(f"uploaded {len(quads)} triples to <{graph}>")
+            quads = self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            count = self._put(graph, quads) if self.owner.graph_store_url else self._insert(graph, quads)
+            progress(f"uploaded {count} triples to <{graph}>")
         for graph in sorted(stale):
             self.owner.update(f"DROP SILENT GRAPH <{graph}>")
         self.owner._graphs = None
 
-    def _put(self, graph: str, quads: list[ox.Quad]) -> None:
-        for start in range(0, max(len(quads), 1), GSP_CHUNK):
-            lines = (f"{q.subject} {q.predicate} {q.object} .\n" for q in quads[start : start + GSP_CHUNK])
-            self.owner.put_graph(graph, "".join(lines).encode(), replace=start == 0)
+    def _put(self, graph: str, quads: Iterator[ox.Quad]) -> int:
+        """Streamed in requests of ``GSP_CHUNK`` triples (a PUT, then POSTs): memory stays bounded."""
+        count = 0
+        while chunk := list(itertools.islice(quads, GSP_CHUNK)):
+            lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in chunk)
+            self.owner.put_graph(graph, lines.encode(), replace=count == 0)
+            count += len(chunk)
+        if count == 0:
+            self.owner.put_graph(graph, b"", replace=True)
+        return count
 
-    def _insert(self, graph: str, quads: list[ox.Quad]) -> None:
+    def _insert(self, graph: str, quads: Iterator[ox.Quad]) -> int:
         self.owner.update(f"DROP SILENT GRAPH <{graph}>")
-        for start in range(0, len(quads), CHUNK):
-            chunk = quads[start : start + CHUNK]
+        count = 0
+        while chunk := list(itertools.islice(quads, CHUNK)):
             body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
             self.owner.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            count += len(chunk)
+        return count
 
     def _server_graphs(self) -> list[str]:
         try:

@@ -230,3 +230,41 @@ def test_a_query_naming_more_graphs_than_http_headers_allow_answers(virtuoso_ser
     )
     graphs = [f"{prefix}g{i}" for i in range(120)]
     assert remote.ask("ASK { }", default_graphs=graphs, named_graphs=graphs)
+
+
+def test_a_remote_load_fetches_only_the_builds_graphs_and_an_unload_not_what_it_drops(
+    virtuoso_store, tmp_path, monkeypatch
+):
+    # A remote staging is a local copy: copying every loaded snapshot for each load (or the one an
+    # unload drops) made loads cost what was loaded before. The real client, with its fetches noted.
+    from tipkg.loaders import external
+    from tipkg.store.sparql import SparqlStore
+
+    monkeypatch.setitem(external.LOADERS, "fixture", "tests.external_fixture")
+    settings, _ = virtuoso_store
+    fetched: list[str] = []
+    real = SparqlStore.quads_of
+
+    def noted(self, graphs):
+        fetched.extend(graphs)
+        return real(self, graphs)
+
+    monkeypatch.setattr(SparqlStore, "quads_of", noted)
+    first, second = tmp_path / "remote-a.csv", tmp_path / "remote-b.csv"
+    first.write_text("act/recruitment,the first snapshot\n")
+    second.write_text("act/recruitment,the second snapshot\n")
+    a = external.load(settings, "fixture", first)
+    fetched.clear()
+    b = external.load(settings, "fixture", second)
+    assert fetched and a.graph not in fetched and all("/graph/external/" not in g for g in fetched)
+    fetched.clear()
+    external.unload(settings, "fixture", "remote-a")
+    assert a.graph not in fetched and b.graph in fetched  # what stays is checked; what goes is not fetched
+    fresh = open_store(settings)
+    assert [r.snapshot for r in external.loaded(fresh)] == ["remote-b"]
+    labels = fresh.select(
+        "SELECT ?l WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+        "<https://w3id.org/tipkg/id/act/recruitment> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
+    assert [r["l"].value for r in labels] == ["the second snapshot"]
+    external.unload(settings, "fixture")
