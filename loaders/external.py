@@ -361,8 +361,9 @@ def _build_graphs(store: Store, base: str) -> list[str]:
 
 def _check(staging: Staging, base: str, *, references: dict | None = None, live: Store | None = None) -> None:
     """The build checks on ``staging``. On a load (``references`` given), every check but the scan
-    for dangling references runs over the whole staging store, as at a build: they look things up by
-    property, so their cost does not grow with a loaded snapshot's records. The scan for dangling
+    for dangling references runs over the staging store (a remote store's staging holds the build's
+    graphs and the new one): they look things up by property, so their cost does not grow with a
+    loaded snapshot's records. The scan for dangling
     references would read every triple of every snapshot; a load adds only its own graph, so it
     checks instead the project IRIs its snapshot refers to (noted while it was written: a few hundred
     for a million CTDC records), each for a type anywhere in the store. An unload, which may leave
