@@ -12,12 +12,18 @@ from datetime import date
 
 import pytest
 
-from tipkg.assessment import Assessor, InputError, engine, facts
+from tipkg.assessment import Assessor, InputError, engine, explain, facts
 
 CHILD_ENLISTED_IN_STATE_FORCES = {  # a 17-year-old enlisted in State forces, nothing else known
     "conduct": ["conscription-or-enlistment-of-children"],
     "victim": {"age": 17},
     "context": {"perpetrator": "state-armed-forces"},
+}
+VOLUNTEER_OF_15_NOT_USED = {  # OPAC art. 3(1): the minimum age for volunteers is above 15
+    "conduct": ["conscription-or-enlistment-of-children"],
+    "purposes": [],
+    "victim": {"age": 15},
+    "context": {"perpetrator": "state-armed-forces", "recruitment": "voluntary"},
 }
 
 
@@ -81,7 +87,45 @@ PRECISION = {
             },
             "missing",
             {"crc-opac-art-3-3"},
+            {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-3-1", "crc-opac-art-4-1"},
+        ),
+        # art. 3(1): a volunteer under 16 is below any minimum age a State party may set.
+        (
+            VOLUNTEER_OF_15_NOT_USED,
+            "present",
+            {"crc-opac-art-3-1"},
             {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-4-1"},
+        ),
+        (
+            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 16}},
+            "missing",
+            {"crc-opac-art-3-3"},
+            {"crc-opac-art-3-1", "crc-opac-art-2", "crc-opac-art-4-1"},
+        ),
+        (  # a child of an age not given may be under 16: how old decides
+            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}},
+            "unknown",
+            {"crc-opac-art-3-3"},
+            {"crc-opac-art-2", "crc-opac-art-4-1"},
+        ),
+        (  # compulsory under 16: art. 2, not the volunteers' rule
+            {**VOLUNTEER_OF_15_NOT_USED, "context": {"perpetrator": "state-armed-forces", "recruitment": "compulsory"}},
+            "present",
+            {"crc-opac-art-2"},
+            {"crc-opac-art-3-1", "crc-opac-art-3-3", "crc-opac-art-4-1"},
+        ),
+        # art. 4(1): a terrorist group is an armed group distinct from the armed forces of a State.
+        (
+            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 17}, "context": {"perpetrator": "terrorist-group"}},
+            "present",
+            {"crc-opac-art-4-1"},
+            {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-3-1"},
+        ),
+        (
+            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 17}, "context": {"perpetrator": "organized-criminal-group"}},
+            "missing",
+            set(),
+            {"crc-opac-art-4-1", "crc-opac-art-2", "crc-opac-art-3-1"},
         ),
     ],
     # ILO C182 art. 3(a): forced or compulsory recruitment of children for use in armed conflict.
@@ -213,6 +257,54 @@ def test_a_child_enlisted_in_state_forces_asks_how_and_whether_used(assessor):
     assert asked["context.recruitment"] == ["compulsory", "forced"]
     assert "use-in-combat-roles" in asked["purposes"]
     assert {"crc-opac-art-1", "crc-opac-art-2"} <= cited_if(answer)
+
+
+def test_a_child_of_15_in_state_forces_is_barred_however_recruited(assessor):
+    """Under 16, compulsory recruitment breaches art. 2 and voluntary art. 3(1): the answer need not
+    wait for how the child was recruited, and cites each article on its condition."""
+    payload = {**VOLUNTEER_OF_15_NOT_USED, "context": {"perpetrator": "state-armed-forces"}}
+    answer = answer_of(assessor, payload, "child-recruitment-opac")
+    assert answer["status"] == "present", json.dumps(answer, indent=1)
+    assert {"crc-opac-art-2", "crc-opac-art-3-1"} <= cited_if(answer)
+    assert "art. 3(1)" in answer["explanation"] and "art. 3(5)" in answer["explanation"]
+    volunteer = answer_of(assessor, VOLUNTEER_OF_15_NOT_USED, "child-recruitment-opac")
+    forbidden = volunteer["elements"][2]
+    assert forbidden["status"] == "present"
+    assert "art. 3(1)" in {p["citation"].rsplit(", ", 1)[1] for p in forbidden["provisions"]}
+    [art_3_1] = [p for p in forbidden["provisions"] if p["iri"].endswith("crc-opac-art-3-1")]
+    assert "raise in years the minimum age for the voluntary recruitment" in art_3_1["quotation"]
+    steps = [s for s in volunteer["trace"] if s.get("provision", "").endswith("art. 3(1)")]
+    assert steps and all(s["status"] == "present" for s in steps)
+
+
+def test_a_child_whose_age_is_not_known_is_asked_whether_under_16(assessor):
+    payload = {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}}
+    answer = answer_of(assessor, payload, "child-recruitment-opac")
+    asked = {q["fact"]: q["values"] for q in answer["ask"]}
+    assert asked == {"victim.age_group": ["under-16"]}, answer["ask"]
+    payload["victim"] = {"age_group": "under-16"}
+    assert answer_of(assessor, payload, "child-recruitment-opac")["status"] == "present"
+
+
+def test_the_protocol_answer_never_speaks_of_the_rome_statute_age(assessor):
+    """The Protocol's age is 18 (and 16 for volunteers): "under 15" is the Rome Statute's war crime."""
+    payloads = [
+        CHILD_ENLISTED_IN_STATE_FORCES,
+        VOLUNTEER_OF_15_NOT_USED,
+        {**VOLUNTEER_OF_15_NOT_USED, "conduct": ["use-of-children-in-hostilities"], "victim": {"age": 17}},
+        {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}},
+        {"context": {"perpetrator": "armed-group"}},
+        {},
+    ]
+    model = assessor.model()
+    for payload in payloads:
+        answer = answer_of(assessor, payload, "child-recruitment-opac")
+        words = [answer["explanation"], *(e["why"] for e in answer["elements"])]
+        words += [e["label"] for e in answer["elements"]] + [s["element"] for s in answer["trace"]]
+        words += [p.get("condition", "") + " " + p.get("quotation", "") for p in answer["provisions"]]
+        words += [explain.value_label(model, q["fact"], str(v)) for q in answer["ask"] for v in q["values"]]
+        said = " ".join(words).lower()
+        assert "under 15" not in said and "under fifteen" not in said, (payload, said)
 
 
 def test_voluntary_recruitment_into_state_forces_says_it_is_allowed_with_safeguards(assessor):
