@@ -268,7 +268,7 @@ def test_a_child_of_15_in_state_forces_is_barred_however_recruited(assessor):
     assert {"crc-opac-art-2", "crc-opac-art-3-1"} <= cited_if(answer)
     assert "art. 3(1)" in answer["explanation"] and "art. 3(5)" in answer["explanation"]
     volunteer = answer_of(assessor, VOLUNTEER_OF_15_NOT_USED, "child-recruitment-opac")
-    forbidden = volunteer["elements"][2]
+    forbidden = next(e for e in volunteer["elements"] if e["label"] == "Recruitment or use the Protocol forbids")
     assert forbidden["status"] == "present"
     assert "art. 3(1)" in {p["citation"].rsplit(", ", 1)[1] for p in forbidden["provisions"]}
     [art_3_1] = [p for p in forbidden["provisions"] if p["iri"].endswith("crc-opac-art-3-1")]
@@ -499,8 +499,10 @@ def test_the_openapi_description_has_the_new_fields_with_examples(server, assess
     schemas = spec["components"]["schemas"]
     context = schemas["Facts"]["properties"]["context"]["properties"]
     accepted = assessor.accepted_values()
-    for key in ("recruitment", "setting", "armed_conflict"):
+    for key in ("recruitment", "setting", "armed_conflict", "perpetrator"):
         assert sorted(context[key]["enum"]) == accepted[f"context.{key}"], key
+    age_group = schemas["Facts"]["properties"]["victim"]["properties"]["age_group"]
+    assert sorted(age_group["enum"]) == accepted["victim.age_group"] and "under-16" in age_group["description"]
     assert schemas["Facts"]["properties"]["as_of"]["format"] == "date"
     assert {"why", "indicators"} <= set(schemas["Element"]["properties"])
     assert {"ask", "trace", "indicators"} <= set(schemas["Qualification"]["properties"])
@@ -508,6 +510,8 @@ def test_the_openapi_description_has_the_new_fields_with_examples(server, assess
     examples = spec["paths"]["/api/assess"]["post"]["requestBody"]["content"]["application/json"]["examples"]
     for example in examples.values():  # every example is an input the engine takes
         assessor.assess(example["value"])
+    volunteer = answer_of(assessor, examples["volunteer-under-16"]["value"], "child-recruitment-opac")
+    assert volunteer["status"] == "present" and "crc-opac-art-3-1" in cited(volunteer)
 
 
 def test_mali_regime_applies_until_it_ended_and_then_says_when(assessor):
