@@ -251,6 +251,45 @@ def test_each_rule_cites_the_sub_paragraph_the_facts_meet(assessor, qualificatio
     assert not (not_cited & cited(answer)), cited(answer)
 
 
+# An unknown answer cites, each on its condition, the sub-paragraphs the missing facts would bring in.
+ON_CONDITION = [
+    ("child-recruitment-opac", CHILD_ENLISTED_IN_STATE_FORCES, {"crc-opac-art-1", "crc-opac-art-2"}),
+    (
+        "child-recruitment-opac",
+        {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}},
+        {"crc-opac-art-3-1"},
+    ),
+    (
+        "worst-forms-of-child-labour",
+        {"purposes": ["use-in-armed-conflict"], "victim": {"age": 16}},
+        {"ilo-c182-art-3-a"},
+    ),
+    (
+        "trafficking-in-persons",
+        {"acts": ["recruitment"], "means": [], "purposes": ["forced-labour"]},
+        {"trafficking-protocol-art-3-c"},
+    ),
+    (
+        "practice-similar-to-slavery",
+        {},
+        {f"supplementary-slavery-convention-1956-art-1-{x}" for x in "abcd"},
+    ),
+    (
+        "war-crime-sexual-slavery",
+        {"purposes": ["sexual-slavery"]},
+        {"rome-statute-art-8-2-b-xxii", "rome-statute-art-8-2-e-vi"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("qualification", "payload", "conditional"), ON_CONDITION)
+def test_an_open_answer_cites_each_sub_paragraph_on_its_condition(assessor, qualification, payload, conditional):
+    answer = answer_of(assessor, payload, qualification)
+    assert answer["status"] == "unknown"
+    assert conditional <= cited_if(answer), cited_if(answer)
+    assert not conditional & cited(answer)
+
+
 def test_a_child_enlisted_in_state_forces_asks_how_and_whether_used(assessor):
     answer = answer_of(assessor, CHILD_ENLISTED_IN_STATE_FORCES, "child-recruitment-opac")
     asked = {q["fact"]: q["values"] for q in answer["ask"]}
