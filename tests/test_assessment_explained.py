@@ -57,7 +57,7 @@ PRECISION = {
             },
             "present",
             {"crc-opac-art-4-1"},
-            {"crc-opac-art-2", "crc-opac-art-1"},
+            {"crc-opac-art-2", "crc-opac-art-1", "crc-opac-art-3-3"},  # art. 3: State forces only
         ),
         (
             {
@@ -119,7 +119,7 @@ PRECISION = {
             {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 17}, "context": {"perpetrator": "terrorist-group"}},
             "present",
             {"crc-opac-art-4-1"},
-            {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-3-1"},
+            {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-3-1", "crc-opac-art-3-3"},
         ),
         (
             {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 17}, "context": {"perpetrator": "organized-criminal-group"}},
@@ -148,10 +148,15 @@ PRECISION = {
                 "context": {"recruitment": "voluntary"},
             },
             "missing",
-            set(),
+            {"ilo-c182-art-3"},
             {"ilo-c182-art-3-a"},
         ),
-        ({"purposes": ["use-in-armed-conflict"], "victim": {"age": 16}}, "unknown", set(), set()),
+        (
+            {"purposes": ["use-in-armed-conflict"], "victim": {"age": 16}},
+            "unknown",
+            {"ilo-c182-art-3"},
+            {"ilo-c182-art-3-a"},  # only on its condition, forced or compulsory recruitment
+        ),
         (
             {"purposes": ["criminal-activities"], "victim": {"age": 16}},
             "present",
@@ -171,10 +176,10 @@ PRECISION = {
         (
             {"conduct": ["rape"], "context": {"armed_conflict": "none", "setting": "none"}},
             "missing",
-            set(),
+            {"sc-res-1960-2010"},
             set(),
         ),
-        ({"conduct": ["rape"], "context": {"armed_conflict": "none"}}, "unknown", set(), set()),
+        ({"conduct": ["rape"], "context": {"armed_conflict": "none"}}, "unknown", {"sc-res-1960-2010"}, set()),
     ],
     # 1956 Supplementary Convention art. 1(a)-(d), cited to the sub-paragraph the facts meet.
     "practice-similar-to-slavery": [
@@ -225,7 +230,12 @@ PRECISION = {
             {"trafficking-protocol-art-3-a"},
             {"trafficking-protocol-art-3-c"},
         ),
-        ({"acts": ["recruitment"], "means": [], "purposes": ["forced-labour"]}, "unknown", set(), set()),
+        (
+            {"acts": ["recruitment"], "means": [], "purposes": ["forced-labour"]},
+            "unknown",
+            {"trafficking-protocol-art-3-a"},
+            {"trafficking-protocol-art-3-c"},  # only on its condition, the victim a child
+        ),
     ],
     # Common art. 2 of the Geneva Conventions: occupation is an international armed conflict.
     "war-crime-sexual-slavery": [
@@ -235,7 +245,12 @@ PRECISION = {
             {"rome-statute-art-8-2-b-xxii"},
             {"rome-statute-art-8-2-e-vi"},
         ),
-        ({"purposes": ["sexual-slavery"], "context": {"armed_conflict": "none"}}, "missing", set(), set()),
+        (
+            {"purposes": ["sexual-slavery"], "context": {"armed_conflict": "none"}},
+            "missing",
+            set(),
+            {"rome-statute-art-8-2-b-xxii", "rome-statute-art-8-2-e-vi"},
+        ),
         ({"purposes": ["sexual-slavery"]}, "unknown", set(), set()),
     ],
 }
