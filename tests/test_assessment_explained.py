@@ -109,20 +109,31 @@ PRECISION = {
             {"crc-opac-art-2", "crc-opac-art-4-1"},
         ),
         (  # compulsory under 16: art. 2, not the volunteers' rule
-            {**VOLUNTEER_OF_15_NOT_USED, "context": {"perpetrator": "state-armed-forces", "recruitment": "compulsory"}},
+            {
+                **VOLUNTEER_OF_15_NOT_USED,
+                "context": {"perpetrator": "state-armed-forces", "recruitment": "compulsory"},
+            },
             "present",
             {"crc-opac-art-2"},
             {"crc-opac-art-3-1", "crc-opac-art-3-3", "crc-opac-art-4-1"},
         ),
         # art. 4(1): a terrorist group is an armed group distinct from the armed forces of a State.
         (
-            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 17}, "context": {"perpetrator": "terrorist-group"}},
+            {
+                **VOLUNTEER_OF_15_NOT_USED,
+                "victim": {"age": 17},
+                "context": {"perpetrator": "terrorist-group"},
+            },
             "present",
             {"crc-opac-art-4-1"},
             {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-3-1", "crc-opac-art-3-3"},
         ),
         (
-            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 17}, "context": {"perpetrator": "organized-criminal-group"}},
+            {
+                **VOLUNTEER_OF_15_NOT_USED,
+                "victim": {"age": 17},
+                "context": {"perpetrator": "organized-criminal-group"},
+            },
             "missing",
             set(),
             {"crc-opac-art-4-1", "crc-opac-art-2", "crc-opac-art-3-1"},
@@ -179,7 +190,12 @@ PRECISION = {
             {"sc-res-1960-2010"},
             set(),
         ),
-        ({"conduct": ["rape"], "context": {"armed_conflict": "none"}}, "unknown", {"sc-res-1960-2010"}, set()),
+        (
+            {"conduct": ["rape"], "context": {"armed_conflict": "none"}},
+            "unknown",
+            {"sc-res-1960-2010"},
+            set(),
+        ),
     ],
     # 1956 Supplementary Convention art. 1(a)-(d), cited to the sub-paragraph the facts meet.
     "practice-similar-to-slavery": [
@@ -298,7 +314,9 @@ ON_CONDITION = [
 
 
 @pytest.mark.parametrize(("qualification", "payload", "conditional"), ON_CONDITION)
-def test_an_open_answer_cites_each_sub_paragraph_on_its_condition(assessor, qualification, payload, conditional):
+def test_an_open_answer_cites_each_sub_paragraph_on_its_condition(
+    assessor, qualification, payload, conditional
+):
     answer = answer_of(assessor, payload, qualification)
     assert answer["status"] == "unknown"
     assert conditional <= cited_if(answer), cited_if(answer)
@@ -322,7 +340,9 @@ def test_a_child_of_15_in_state_forces_is_barred_however_recruited(assessor):
     assert {"crc-opac-art-2", "crc-opac-art-3-1"} <= cited_if(answer)
     assert "art. 3(1)" in answer["explanation"] and "art. 3(5)" in answer["explanation"]
     volunteer = answer_of(assessor, VOLUNTEER_OF_15_NOT_USED, "child-recruitment-opac")
-    forbidden = next(e for e in volunteer["elements"] if e["label"] == "Recruitment or use the Protocol forbids")
+    forbidden = next(
+        e for e in volunteer["elements"] if e["label"] == "Recruitment or use the Protocol forbids"
+    )
     assert forbidden["status"] == "present"
     assert "art. 3(1)" in {p["citation"].rsplit(", ", 1)[1] for p in forbidden["provisions"]}
     [art_3_1] = [p for p in forbidden["provisions"] if p["iri"].endswith("crc-opac-art-3-1")]
@@ -556,7 +576,9 @@ def test_the_openapi_description_has_the_new_fields_with_examples(server, assess
     for key in ("recruitment", "setting", "armed_conflict", "perpetrator"):
         assert sorted(context[key]["enum"]) == accepted[f"context.{key}"], key
     age_group = schemas["Facts"]["properties"]["victim"]["properties"]["age_group"]
-    assert sorted(age_group["enum"]) == accepted["victim.age_group"] and "under-16" in age_group["description"]
+    assert (
+        sorted(age_group["enum"]) == accepted["victim.age_group"] and "under-16" in age_group["description"]
+    )
     assert schemas["Facts"]["properties"]["as_of"]["format"] == "date"
     assert {"why", "indicators"} <= set(schemas["Element"]["properties"])
     assert {"ask", "trace", "indicators"} <= set(schemas["Qualification"]["properties"])
