@@ -117,7 +117,8 @@ def why(run: Evaluation, req: Requirement) -> str:
 
 
 def _values(run: Evaluation, req: Requirement) -> list[Any]:
-    """The input values under the element's key that would make it present."""
+    """The input values under the element's key that would make it present, the facts not excluding
+    them; a value narrower than another listed is left out (``under-16``, not also ``under-15``)."""
     key = req.fact_key or ""
     vocab_key = _vocabulary_key(run.model, key)
     if vocab_key is None:
@@ -129,7 +130,9 @@ def _values(run: Evaluation, req: Requirement) -> list[Any]:
         cache[(req.iri, "values")] = [
             (n, c) for n, c in sorted(vocabulary.items()) if run.model.upward({c}) & req.satisfied_by
         ]
-    return [n for n, c in cache[(req.iri, "values")] if fact is None or c in fact.possible]
+    values = [(n, c) for n, c in cache[(req.iri, "values")] if fact is None or c in fact.possible]
+    listed = {c for _, c in values}
+    return [n for n, c in values if not run.model.ancestors.get(c, set()) & listed]
 
 
 def _questions(run: Evaluation, iri: str) -> list[tuple[str, list[Any]]]:

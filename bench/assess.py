@@ -4,7 +4,7 @@
 
 Builds the curated graph into a temporary on-disk store, then assesses the worked examples of the
 graph in turn: first by calling the engine in process, then over HTTP against `tipkg serve`
-(waitress) in a second process on loopback, one request at a time. Records p50, p99 and max in
+(gunicorn) in a second process on loopback, one request at a time. Records p50, p99 and max in
 bench/RESULTS.md. Target (issue 5): p99 under 100 ms.
 """
 
@@ -86,7 +86,7 @@ The {len(inputs)} worked examples of the graph assessed in turn, one request at 
 | path | p50 | p99 | max |
 |---|---|---|---|
 | engine in process | {percentiles(in_process)} |
-| POST /api/assess, waitress, loopback | {percentiles(over_http)} |
+| POST /api/assess, tipkg serve (gunicorn), loopback | {percentiles(over_http)} |
 """
     write_section(RESULTS, "Assessment (bench/assess.py)", section)
     print(section)

@@ -12,12 +12,18 @@ from datetime import date
 
 import pytest
 
-from tipkg.assessment import Assessor, InputError, engine, facts
+from tipkg.assessment import Assessor, InputError, engine, explain, facts
 
 CHILD_ENLISTED_IN_STATE_FORCES = {  # a 17-year-old enlisted in State forces, nothing else known
     "conduct": ["conscription-or-enlistment-of-children"],
     "victim": {"age": 17},
     "context": {"perpetrator": "state-armed-forces"},
+}
+VOLUNTEER_OF_15_NOT_USED = {  # OPAC art. 3(1): the minimum age for volunteers is above 15
+    "conduct": ["conscription-or-enlistment-of-children"],
+    "purposes": [],
+    "victim": {"age": 15},
+    "context": {"perpetrator": "state-armed-forces", "recruitment": "voluntary"},
 }
 
 
@@ -51,7 +57,7 @@ PRECISION = {
             },
             "present",
             {"crc-opac-art-4-1"},
-            {"crc-opac-art-2", "crc-opac-art-1"},
+            {"crc-opac-art-2", "crc-opac-art-1", "crc-opac-art-3-3"},  # art. 3: State forces only
         ),
         (
             {
@@ -81,7 +87,56 @@ PRECISION = {
             },
             "missing",
             {"crc-opac-art-3-3"},
+            {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-3-1", "crc-opac-art-4-1"},
+        ),
+        # art. 3(1): a volunteer under 16 is below any minimum age a State party may set.
+        (
+            VOLUNTEER_OF_15_NOT_USED,
+            "present",
+            {"crc-opac-art-3-1"},
             {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-4-1"},
+        ),
+        (
+            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age": 16}},
+            "missing",
+            {"crc-opac-art-3-3"},
+            {"crc-opac-art-3-1", "crc-opac-art-2", "crc-opac-art-4-1"},
+        ),
+        (  # a child of an age not given may be under 16: how old decides
+            {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}},
+            "unknown",
+            {"crc-opac-art-3-3"},
+            {"crc-opac-art-2", "crc-opac-art-4-1"},
+        ),
+        (  # compulsory under 16: art. 2, not the volunteers' rule
+            {
+                **VOLUNTEER_OF_15_NOT_USED,
+                "context": {"perpetrator": "state-armed-forces", "recruitment": "compulsory"},
+            },
+            "present",
+            {"crc-opac-art-2"},
+            {"crc-opac-art-3-1", "crc-opac-art-3-3", "crc-opac-art-4-1"},
+        ),
+        # art. 4(1): a terrorist group is an armed group distinct from the armed forces of a State.
+        (
+            {
+                **VOLUNTEER_OF_15_NOT_USED,
+                "victim": {"age": 17},
+                "context": {"perpetrator": "terrorist-group"},
+            },
+            "present",
+            {"crc-opac-art-4-1"},
+            {"crc-opac-art-1", "crc-opac-art-2", "crc-opac-art-3-1", "crc-opac-art-3-3"},
+        ),
+        (
+            {
+                **VOLUNTEER_OF_15_NOT_USED,
+                "victim": {"age": 17},
+                "context": {"perpetrator": "organized-criminal-group"},
+            },
+            "missing",
+            set(),
+            {"crc-opac-art-4-1", "crc-opac-art-2", "crc-opac-art-3-1"},
         ),
     ],
     # ILO C182 art. 3(a): forced or compulsory recruitment of children for use in armed conflict.
@@ -104,10 +159,15 @@ PRECISION = {
                 "context": {"recruitment": "voluntary"},
             },
             "missing",
-            set(),
+            {"ilo-c182-art-3"},
             {"ilo-c182-art-3-a"},
         ),
-        ({"purposes": ["use-in-armed-conflict"], "victim": {"age": 16}}, "unknown", set(), set()),
+        (
+            {"purposes": ["use-in-armed-conflict"], "victim": {"age": 16}},
+            "unknown",
+            {"ilo-c182-art-3"},
+            {"ilo-c182-art-3-a"},  # only on its condition, forced or compulsory recruitment
+        ),
         (
             {"purposes": ["criminal-activities"], "victim": {"age": 16}},
             "present",
@@ -127,10 +187,15 @@ PRECISION = {
         (
             {"conduct": ["rape"], "context": {"armed_conflict": "none", "setting": "none"}},
             "missing",
-            set(),
+            {"sc-res-1960-2010"},
             set(),
         ),
-        ({"conduct": ["rape"], "context": {"armed_conflict": "none"}}, "unknown", set(), set()),
+        (
+            {"conduct": ["rape"], "context": {"armed_conflict": "none"}},
+            "unknown",
+            {"sc-res-1960-2010"},
+            set(),
+        ),
     ],
     # 1956 Supplementary Convention art. 1(a)-(d), cited to the sub-paragraph the facts meet.
     "practice-similar-to-slavery": [
@@ -181,7 +246,12 @@ PRECISION = {
             {"trafficking-protocol-art-3-a"},
             {"trafficking-protocol-art-3-c"},
         ),
-        ({"acts": ["recruitment"], "means": [], "purposes": ["forced-labour"]}, "unknown", set(), set()),
+        (
+            {"acts": ["recruitment"], "means": [], "purposes": ["forced-labour"]},
+            "unknown",
+            {"trafficking-protocol-art-3-a"},
+            {"trafficking-protocol-art-3-c"},  # only on its condition, the victim a child
+        ),
     ],
     # Common art. 2 of the Geneva Conventions: occupation is an international armed conflict.
     "war-crime-sexual-slavery": [
@@ -191,7 +261,12 @@ PRECISION = {
             {"rome-statute-art-8-2-b-xxii"},
             {"rome-statute-art-8-2-e-vi"},
         ),
-        ({"purposes": ["sexual-slavery"], "context": {"armed_conflict": "none"}}, "missing", set(), set()),
+        (
+            {"purposes": ["sexual-slavery"], "context": {"armed_conflict": "none"}},
+            "missing",
+            set(),
+            {"rome-statute-art-8-2-b-xxii", "rome-statute-art-8-2-e-vi"},
+        ),
         ({"purposes": ["sexual-slavery"]}, "unknown", set(), set()),
     ],
 }
@@ -207,12 +282,103 @@ def test_each_rule_cites_the_sub_paragraph_the_facts_meet(assessor, qualificatio
     assert not (not_cited & cited(answer)), cited(answer)
 
 
+# An unknown answer cites, each on its condition, the sub-paragraphs the missing facts would bring in.
+ON_CONDITION = [
+    ("child-recruitment-opac", CHILD_ENLISTED_IN_STATE_FORCES, {"crc-opac-art-1", "crc-opac-art-2"}),
+    (
+        "child-recruitment-opac",
+        {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}},
+        {"crc-opac-art-3-1"},
+    ),
+    (
+        "worst-forms-of-child-labour",
+        {"purposes": ["use-in-armed-conflict"], "victim": {"age": 16}},
+        {"ilo-c182-art-3-a"},
+    ),
+    (
+        "trafficking-in-persons",
+        {"acts": ["recruitment"], "means": [], "purposes": ["forced-labour"]},
+        {"trafficking-protocol-art-3-c"},
+    ),
+    (
+        "practice-similar-to-slavery",
+        {},
+        {f"supplementary-slavery-convention-1956-art-1-{x}" for x in "abcd"},
+    ),
+    (
+        "war-crime-sexual-slavery",
+        {"purposes": ["sexual-slavery"]},
+        {"rome-statute-art-8-2-b-xxii", "rome-statute-art-8-2-e-vi"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("qualification", "payload", "conditional"), ON_CONDITION)
+def test_an_open_answer_cites_each_sub_paragraph_on_its_condition(
+    assessor, qualification, payload, conditional
+):
+    answer = answer_of(assessor, payload, qualification)
+    assert answer["status"] == "unknown"
+    assert conditional <= cited_if(answer), cited_if(answer)
+    assert not conditional & cited(answer)
+
+
 def test_a_child_enlisted_in_state_forces_asks_how_and_whether_used(assessor):
     answer = answer_of(assessor, CHILD_ENLISTED_IN_STATE_FORCES, "child-recruitment-opac")
     asked = {q["fact"]: q["values"] for q in answer["ask"]}
     assert asked["context.recruitment"] == ["compulsory", "forced"]
     assert "use-in-combat-roles" in asked["purposes"]
     assert {"crc-opac-art-1", "crc-opac-art-2"} <= cited_if(answer)
+
+
+def test_a_child_of_15_in_state_forces_is_barred_however_recruited(assessor):
+    """Under 16, compulsory recruitment breaches art. 2 and voluntary art. 3(1): the answer need not
+    wait for how the child was recruited, and cites each article on its condition."""
+    payload = {**VOLUNTEER_OF_15_NOT_USED, "context": {"perpetrator": "state-armed-forces"}}
+    answer = answer_of(assessor, payload, "child-recruitment-opac")
+    assert answer["status"] == "present", json.dumps(answer, indent=1)
+    assert {"crc-opac-art-2", "crc-opac-art-3-1"} <= cited_if(answer)
+    assert "art. 3(1)" in answer["explanation"] and "art. 3(5)" in answer["explanation"]
+    volunteer = answer_of(assessor, VOLUNTEER_OF_15_NOT_USED, "child-recruitment-opac")
+    forbidden = next(
+        e for e in volunteer["elements"] if e["label"] == "Recruitment or use the Protocol forbids"
+    )
+    assert forbidden["status"] == "present"
+    assert "art. 3(1)" in {p["citation"].rsplit(", ", 1)[1] for p in forbidden["provisions"]}
+    [art_3_1] = [p for p in forbidden["provisions"] if p["iri"].endswith("crc-opac-art-3-1")]
+    assert "raise in years the minimum age for the voluntary recruitment" in art_3_1["quotation"]
+    steps = [s for s in volunteer["trace"] if s.get("provision", "").endswith("art. 3(1)")]
+    assert steps and all(s["status"] == "present" for s in steps)
+
+
+def test_a_child_whose_age_is_not_known_is_asked_whether_under_16(assessor):
+    payload = {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}}
+    answer = answer_of(assessor, payload, "child-recruitment-opac")
+    asked = {q["fact"]: q["values"] for q in answer["ask"]}
+    assert asked == {"victim.age_group": ["under-16"]}, answer["ask"]
+    payload["victim"] = {"age_group": "under-16"}
+    assert answer_of(assessor, payload, "child-recruitment-opac")["status"] == "present"
+
+
+def test_the_protocol_answer_never_speaks_of_the_rome_statute_age(assessor):
+    """The Protocol's age is 18 (and 16 for volunteers): "under 15" is the Rome Statute's war crime."""
+    payloads = [
+        CHILD_ENLISTED_IN_STATE_FORCES,
+        VOLUNTEER_OF_15_NOT_USED,
+        {**VOLUNTEER_OF_15_NOT_USED, "conduct": ["use-of-children-in-hostilities"], "victim": {"age": 17}},
+        {**VOLUNTEER_OF_15_NOT_USED, "victim": {"age_group": "child"}},
+        {"context": {"perpetrator": "armed-group"}},
+        {},
+    ]
+    model = assessor.model()
+    for payload in payloads:
+        answer = answer_of(assessor, payload, "child-recruitment-opac")
+        words = [answer["explanation"], *(e["why"] for e in answer["elements"])]
+        words += [e["label"] for e in answer["elements"]] + [s["element"] for s in answer["trace"]]
+        words += [p.get("condition", "") + " " + p.get("quotation", "") for p in answer["provisions"]]
+        words += [explain.value_label(model, q["fact"], str(v)) for q in answer["ask"] for v in q["values"]]
+        said = " ".join(words).lower()
+        assert "under 15" not in said and "under fifteen" not in said, (payload, said)
 
 
 def test_voluntary_recruitment_into_state_forces_says_it_is_allowed_with_safeguards(assessor):
@@ -407,8 +573,12 @@ def test_the_openapi_description_has_the_new_fields_with_examples(server, assess
     schemas = spec["components"]["schemas"]
     context = schemas["Facts"]["properties"]["context"]["properties"]
     accepted = assessor.accepted_values()
-    for key in ("recruitment", "setting", "armed_conflict"):
+    for key in ("recruitment", "setting", "armed_conflict", "perpetrator"):
         assert sorted(context[key]["enum"]) == accepted[f"context.{key}"], key
+    age_group = schemas["Facts"]["properties"]["victim"]["properties"]["age_group"]
+    assert (
+        sorted(age_group["enum"]) == accepted["victim.age_group"] and "under-16" in age_group["description"]
+    )
     assert schemas["Facts"]["properties"]["as_of"]["format"] == "date"
     assert {"why", "indicators"} <= set(schemas["Element"]["properties"])
     assert {"ask", "trace", "indicators"} <= set(schemas["Qualification"]["properties"])
@@ -416,6 +586,8 @@ def test_the_openapi_description_has_the_new_fields_with_examples(server, assess
     examples = spec["paths"]["/api/assess"]["post"]["requestBody"]["content"]["application/json"]["examples"]
     for example in examples.values():  # every example is an input the engine takes
         assessor.assess(example["value"])
+    volunteer = answer_of(assessor, examples["volunteer-under-16"]["value"], "child-recruitment-opac")
+    assert volunteer["status"] == "present" and "crc-opac-art-3-1" in cited(volunteer)
 
 
 def test_mali_regime_applies_until_it_ended_and_then_says_when(assessor):

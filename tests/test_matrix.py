@@ -412,9 +412,9 @@ def test_the_matrix_model_is_shaped_on_a_store_without_flask(store, built):
     from tipkg.webapp.matrix_model import filter_order, load_matrix
     from tipkg.webapp.matrix_table import matrix_view
 
-    assert filter_order(age_groups(store)) == ["child", "under-15", "adult"]
+    assert filter_order(age_groups(store)) == ["child", "under-16", "under-15", "adult"]
     model = load_matrix(store)
-    assert list(model.ages) == ["child", "under-15", "adult"]
+    assert list(model.ages) == ["child", "under-16", "under-15", "adult"]
     assert len(model.frameworks) == 12
     adults = matrix_view(model, "adult", None, built.base_iri)
     anyone = matrix_view(model, None, None, built.base_iri)

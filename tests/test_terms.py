@@ -22,9 +22,10 @@ def test_age_groups_from_the_graph(store):
     from tipkg.assessment.ages import age_groups, groups_for, narrowest
 
     groups = age_groups(store)
-    assert [g.notation for g in groups] == ["under-15", "child", "adult"]
-    assert [g.notation for g in groups_for(14, groups)] == ["under-15", "child"]
-    assert [g.notation for g in groups_for(15, groups)] == ["child"]
+    assert [g.notation for g in groups] == ["under-15", "under-16", "child", "adult"]
+    assert [g.notation for g in groups_for(14, groups)] == ["under-15", "under-16", "child"]
+    assert [g.notation for g in groups_for(15, groups)] == ["under-16", "child"]  # OPAC art. 3(1)
+    assert [g.notation for g in groups_for(16, groups)] == ["child"]
     assert [g.notation for g in groups_for(17, groups)] == ["child"]
     assert narrowest(18, groups).notation == "adult"
     assert narrowest(0, groups).notation == "under-15"
