@@ -19,7 +19,7 @@ import csv
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -418,7 +418,13 @@ class Writer:
         if years:
             yield t(DCT + "temporal", ox.Literal(span))
 
-    def observations(self, items: Iterator[tuple[int, Record]]) -> Iterator[ox.Triple]:
+    def observations(
+        self,
+        items: Iterator[tuple[int, Record]],
+        links: Callable[[Record], Iterable[tuple[ox.NamedNode, ox.NamedNode]]] | None = None,
+    ) -> Iterator[ox.Triple]:
+        """One ``qb:Observation`` per record; ``links`` gives a record's links to the graph's
+        resources (property, resource), such as the countries it names."""
         observation_class, in_dataset = ox.NamedNode(QB + "Observation"), ox.NamedNode(QB + "dataSet")
         period_p, category_p = (
             ox.NamedNode(TIP + "registrationPeriod"),
@@ -435,6 +441,8 @@ class Writer:
                 yield ox.Triple(node, category_p, self.category(slug))
             for variable, text in record.values:
                 yield ox.Triple(node, value_p, self._literal(variable, text))
+            for predicate, resource in links(record) if links else ():
+                yield ox.Triple(node, predicate, resource)
             if count % PROGRESS_EVERY == 0:
                 self.context.progress(f"  wrote {count:,} records")
 
