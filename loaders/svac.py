@@ -278,30 +278,11 @@ class _Loader:
         actor_years: dict[Path, dict[tuple[Place, str, str, str], ActorYear]] = {f: {} for f in files}
         places: dict[Path, Counter[Place]] = {f: Counter() for f in files}
         for f in files:
-            for _, record in _records(f, formats[f].parse):
-                tallies[f].add(record)
-                place = _place(record)
-                places[f][place] += 1
-                actor_type = next(iter(record.present & set(ACTOR_TYPES.values())))
-                key = (place, record.period or "", dict(record.values).get("actor", ""), actor_type)
-                actor_years[f].setdefault(key, ActorYear(actor_type)).add(record, formats[f] is RSVAC)
-        names = country_names(context)
-        located: dict[Place, list[ox.NamedNode]] = {}
-        unmatched: list[Skip] = []
-        for f in files:
-            for place, count in sorted(places[f].items()):
-                codes, missing = resolve(place, names, count, f.name)
-                unmatched += missing
-                iris = [context.iri("country", c.lower()) for c in codes]
-                unmatched += [
-                    Skip(f"{f.name}: location {place[0]!r}", f"the graph has no country {iri}")
-                    for iri in iris
-                    if not context.exists(iri)
-                ]
-                located[place] = [ox.NamedNode(i) for i in iris if context.exists(i)]
+            _count(f, formats[f], tallies[f], actor_years[f], places[f])
+        located, unmatched = _locate(places, context)
         snapshot_id = "-".join(f.stem.lower() for f in files)
         parts = []
-        counts = {}
+        counts: dict[str, int] = {}
         for f in files:
             writer = Writer(context, f"{snapshot_id}-{f.stem.lower()}", formats[f], prefix="svac")
             parts.append(_dataset(writer, f, tallies[f]))
@@ -326,6 +307,45 @@ class _Loader:
             unmatched=unmatched,
             counts=counts,
         )
+
+
+def _count(
+    path: Path,
+    fmt: Format,
+    tally: Tally,
+    actor_years: dict[tuple[Place, str, str, str], ActorYear],
+    places: Counter[Place],
+) -> None:
+    """The first pass over a file: every row checked, the figures' counts and the locations."""
+    types = set(ACTOR_TYPES.values())
+    for _, record in _records(path, fmt.parse):
+        tally.add(record)
+        place = _place(record)
+        places[place] += 1
+        actor_type = next(iter(record.present & types))
+        key = (place, record.period or "", dict(record.values).get("actor", ""), actor_type)
+        actor_years.setdefault(key, ActorYear(actor_type)).add(record, fmt is RSVAC)
+
+
+def _locate(
+    places: dict[Path, Counter[Place]], context: LoadContext
+) -> tuple[dict[Place, list[ox.NamedNode]], list[Skip]]:
+    """The graph's countries of each location of the files, and the locations not linked, and why."""
+    names = country_names(context)
+    located: dict[Place, list[ox.NamedNode]] = {}
+    unmatched: list[Skip] = []
+    for path, found in places.items():
+        for place, count in sorted(found.items()):
+            codes, missing = resolve(place, names, count, path.name)
+            unmatched += missing
+            iris = [context.iri("country", c.lower()) for c in codes]
+            unmatched += [
+                Skip(f"{path.name}: location {place[0]!r}", f"the graph has no country {iri}")
+                for iri in iris
+                if not context.exists(iri)
+            ]
+            located[place] = [ox.NamedNode(i) for i in iris if context.exists(i)]
+    return located, unmatched
 
 
 def _dataset(writer: Writer, path: Path, tally: Tally) -> Iterator[ox.Triple]:
