@@ -71,7 +71,11 @@ ACTOR_TYPES = {
 }
 GW = ("gwnoloc", "gwnoloc2", "gwnoloc3", "gwnoloc4")  # Gleditsch-Ward numbers of the location's countries
 VALUES = ("actor", "conflictid_new", "location", *GW, "state_prev", "ai_prev", "hrw_prev")
-LEVELS = ("1", "2", "3")  # the prevalence levels that report sexual violence (0: none reported; NA: no report)
+LEVELS = (
+    "1",
+    "2",
+    "3",
+)  # the prevalence levels that report sexual violence (0: none reported; NA: no report)
 NATURE = (
     "Armed actors in conflict-years reported for sexual violence in one data collection (SVAC 3.0,"
     " Cohen and Nordås 2014, and RSVAC, Dumaine et al. 2022), coded from US State Department, Amnesty"
@@ -255,7 +259,9 @@ def resolve(
         if len(found) == 1:
             codes.extend(found)
             continue
-        reason = "no country of the graph has this name" if not found else "names several countries of the graph"
+        reason = (
+            "no country of the graph has this name" if not found else "names several countries of the graph"
+        )
         text = f"{where}: location {part!r}" + (f" (in {location!r}, {gw})" if len(parts) > 1 else f" ({gw})")
         unmatched.append(Skip(text, f"{reason} ({records} records not linked to it)"))
     return codes, unmatched

@@ -97,7 +97,15 @@ def test_records_link_to_the_countries_their_location_names_and_the_rest_is_repo
         if "/record/" in q.subject.value
     }
     # rows 1-4 Mali; row 5 "Iraq, Kuwait" both; row 6 "DR Congo (Zaire)" by the hidden label of svac.ttl
-    assert linked == {("1", "ml"), ("2", "ml"), ("3", "ml"), ("4", "ml"), ("5", "iq"), ("5", "kw"), ("6", "cd")}
+    assert linked == {
+        ("1", "ml"),
+        ("2", "ml"),
+        ("3", "ml"),
+        ("4", "ml"),
+        ("5", "iq"),
+        ("5", "kw"),
+        ("6", "cd"),
+    }
     unmatched = [str(u) for u in snapshot.unmatched]
     assert unmatched == [
         "countries.csv: location 'Mali, Testland': names 2 countries but gives 1 Gleditsch-Ward numbers"
@@ -239,7 +247,9 @@ def crsv_server(tmp_path_factory):
         yield url, result
 
 
-needs_crsv = pytest.mark.skipif(not (SHARED / "svac.csv").exists(), reason="../shared/data/crsv is not present")
+needs_crsv = pytest.mark.skipif(
+    not (SHARED / "svac.csv").exists(), reason="../shared/data/crsv is not present"
+)
 
 
 @needs_crsv
@@ -288,13 +298,26 @@ def test_in_chromium_the_country_page_shows_the_actors_and_the_rape_page_the_cou
         page.goto("/id/country/cd")
         section = page.locator("section.figure-series", has_text="(svac.csv)")
         assert section.count() == 1
-        page.wait_for_selector("section.country-reports .figure-chart[data-drawn=true] canvas", timeout=15_000)
+        page.wait_for_selector(
+            "section.country-reports .figure-chart[data-drawn=true] canvas", timeout=15_000
+        )
         rows = section.locator("table.reported-actors tbody tr").all()
-        seen = {(r.locator("th").inner_text(), r.locator("td").first.inner_text().split(" (location:")[0]) for r in rows}
+        seen = {
+            (r.locator("th").inner_text(), r.locator("td").first.inner_text().split(" (location:")[0])
+            for r in rows
+        }
         assert seen == reported
+        years = {
+            r.locator("th").inner_text(): tuple(int(t) for t in r.locator("td").all_inner_texts())
+            for r in section.locator("table.reports-by-year tbody tr").all()
+        }
+        assert years == by_year
         first = rows[0].locator("td").all_inner_texts()
         assert first[1] and first[3] and "of" in first[-1]  # type, a level and the records, as read
-        assert f"{len(reported):,}" in section.locator("p", has_text="actor-years with sexual violence").inner_text()
+        assert (
+            f"{len(reported):,}"
+            in section.locator("p", has_text="actor-years with sexual violence").inner_text()
+        )
         assert "not prevalence" in page.locator("section.country-reports").inner_text()
         assert axe_violations(page) == []
         shot(page, "country-cd-svac")

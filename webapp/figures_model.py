@@ -89,7 +89,11 @@ def figures(store: Store, iri: str, base: str) -> list[Series]:
 
 
 # The report series whose prevalence levels SVAC and RSVAC give, in the order a page shows them.
-SERIES = {"state_prev": "US State Department", "ai_prev": "Amnesty International", "hrw_prev": "Human Rights Watch"}
+SERIES = {
+    "state_prev": "US State Department",
+    "ai_prev": "Amnesty International",
+    "hrw_prev": "Human Rights Watch",
+}
 
 
 @dataclass
@@ -166,7 +170,9 @@ def country_shape(found_rows: list[Row], base: str = "") -> list[CountryReports]
         dataset = row["dataset"] or ""
         reports = found.get(dataset)
         if reports is None:
-            reports = found[dataset] = CountryReports(dataset, row["datasetLabel"] or dataset, row["nature"] or "")
+            reports = found[dataset] = CountryReports(
+                dataset, row["datasetLabel"] or dataset, row["nature"] or ""
+            )
         values: dict[str, list[str]] = {}
         for item in (row.get("values") or "").split("; "):
             variable, _, text = item.partition(": ")
