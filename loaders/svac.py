@@ -253,7 +253,8 @@ def resolve(
     if len(parts) != len(numbers):
         reason = f"names {len(parts)} countries but gives {len(numbers)} Gleditsch-Ward numbers"
         return [], [Skip(f"{where}: location {location!r}", f"{reason} ({records} records not linked)")]
-    codes, unmatched = [], []
+    codes: list[str] = []
+    unmatched: list[Skip] = []
     for part in parts:
         found = names.get(plain(part), set())
         if len(found) == 1:
