@@ -19,7 +19,7 @@ import csv
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -369,7 +369,7 @@ class _Loader:
         and the figures, which need the counts. A bad row stops the stream, and the load it feeds
         writes nothing (it writes into a staging store)."""
         tally = Tally()
-        yield from writer.observations(records(path, fmt), tally)
+        yield from writer.observations(records(path, fmt), tally=tally)
         missing = [s for s in tally.present if not writer.context.exists(writer.category(s).value)]
         if missing:
             raise LoadError(f"the graph lacks the CTDC categories {', '.join(sorted(missing))}: rebuild it")
@@ -421,9 +421,14 @@ class Writer:
             yield t(DCT + "temporal", ox.Literal(span))
 
     def observations(
-        self, items: Iterator[tuple[int, Record]], tally: Tally | None = None
+        self,
+        items: Iterator[tuple[int, Record]],
+        links: Callable[[Record], Iterable[tuple[ox.NamedNode, ox.NamedNode]]] | None = None,
+        tally: Tally | None = None,
     ) -> Iterator[ox.Triple]:
-        """One observation per record; each record also counted into ``tally`` when given."""
+        """One ``qb:Observation`` per record; ``links`` gives a record's links to the graph's
+        resources (property, resource), such as the countries it names; each record is also
+        counted into ``tally`` when given."""
         observation_class, in_dataset = ox.NamedNode(QB + "Observation"), ox.NamedNode(QB + "dataSet")
         period_p, category_p = (
             ox.NamedNode(TIP + "registrationPeriod"),
@@ -442,6 +447,8 @@ class Writer:
                 yield ox.Triple(node, category_p, self.category(slug))
             for variable, text in record.values:
                 yield ox.Triple(node, value_p, self._literal(variable, text))
+            for predicate, resource in links(record) if links else ():
+                yield ox.Triple(node, predicate, resource)
             if count % PROGRESS_EVERY == 0:
                 self.context.progress(f"  wrote {count:,} records")
 

@@ -29,6 +29,7 @@ PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX tip: <https://w3id.org/tipkg/ontology#>
 SELECT ?slug ?period ?with ?cases ?known WHERE {
   ?f a tip:Figure ; tip:figureOf ?c ; tip:caseCount ?cases .
+  FILTER NOT EXISTS { ?f tip:recordedCountry ?country }
   BIND(STRAFTER(STR(?c), "/id/ctdc/") AS ?slug)
   OPTIONAL { ?f tip:registrationPeriod ?period } OPTIONAL { ?f tip:knownCount ?known }
   OPTIONAL { ?f tip:withCategory ?w BIND(STRAFTER(STR(?w), "/id/ctdc/") AS ?with) }

@@ -83,7 +83,7 @@ def normalise(term):
 
 # SPARQL leaves the order of GROUP_CONCAT and the choice of SAMPLE to the engine: such columns are
 # compared as sets of their parts, or not at all (a sample is any one of the group's values).
-CONCATENATED = {("countries", "names")}
+CONCATENATED = {("countries", "names"), ("country-reports", "forms"), ("country-reports", "values")}
 SAMPLED = {("official-text-instruments", "sampleLabel"), ("official-text-instruments", "sampleCitation")}
 
 

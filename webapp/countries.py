@@ -54,7 +54,9 @@ def country(code: str):
         triples += queries.construct(_store(), "country-graph", {"country": found.iri})
         return rdf_response(sorted(set(triples), key=str), media_type)
     shown = per_build(
-        "country-page", (found.code, date.today().isoformat()), lambda: country_model.page(_store(), found)
+        "country-page",
+        (found.code, date.today().isoformat()),
+        lambda: country_model.page(_store(), found, base=base),
     )
     response = current_app.make_response(render_template("country.html", page=shown, base=base))
     response.headers.add("Vary", "Accept")

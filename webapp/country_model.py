@@ -1,6 +1,7 @@
 """The list of countries and one country's page, shaped from named queries without Flask: the
 treaties of the graph it is party to (with year and source), not party to, and with no data; the
-sanctions regimes concerning it; and what else links to it (listed persons by nationality)."""
+sanctions regimes concerning it; the armed actors loaded reports (SVAC, RSVAC) name in it, from the
+figures computed at load time; and what else links to it (listed persons by nationality)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pycountry
 from tipkg import queries
 from tipkg.dates import in_force
 from tipkg.queries.rows import Row, rows, truthy, value
+from tipkg.webapp import figures_model
 
 
 @dataclass
@@ -33,6 +35,7 @@ class CountryPage:
     no_data: list[dict[str, Any]] = field(default_factory=list)
     regimes: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[figures_model.CountryReports] = field(default_factory=list)  # by data set
     tables: list[str] = field(default_factory=list)  # titles of the tables the page rests on
 
 
@@ -115,10 +118,10 @@ def _regime(r: Row, on: date) -> dict[str, Any]:
     }
 
 
-def page(store: Any, country: Country, on: date | None = None) -> CountryPage:
+def page(store: Any, country: Country, on: date | None = None, base: str = "") -> CountryPage:
     """Everything the country page shows, newest table first where two speak of one treaty."""
     on = on or date.today()
-    shown = CountryPage(country)
+    shown = CountryPage(country, reports=figures_model.country_reports(store, country.iri, base))
     treaties = _treaties(store)
     seen: set[str] = set()
     for r in queries.select(store, "participations", {"country": country.code}):

@@ -19,7 +19,7 @@
       axes: [
         { values: function (_, ticks) { return ticks.map(function (t) { return labels[t] || ""; }); },
           splits: function () { return xs; }, stroke: "#222" },
-        { stroke: "#222", label: "cases" }
+        { stroke: "#222", label: data.unit || "cases" }
       ],
       series: [{}, { label: data.label, stroke: "#1f4e79", fill: "#1f4e79", width: 1, paths: bars,
                      points: { show: !bars } }]
