@@ -49,7 +49,8 @@ LOADERS: dict[str, str] = {
 }
 
 DANGLING = "dangling-reference-violation"  # the check a load replaces by one over what it refers to
-MAX_REPORTED = 200  # skipped or unmatched records kept in the provenance, one literal each
+MAX_REPORTED = 200
+FRESH_MARGIN = 500_000  # triples; about the curated graph's size, so what stays is cheap to copy  # skipped or unmatched records kept in the provenance, one literal each
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _XSD = PREFIXES["xsd"]
 _DCT = PREFIXES["dcterms"]
@@ -240,8 +241,12 @@ def unload(
         what = f"snapshot {snapshot!r} of {source!r}" if snapshot else f"any snapshot of {source!r}"
         raise LoadError(f"the store holds no {what}; `tipkg sources` lists what is loaded")
     dropped = {row.graph for row in found}
-    kept = _build_graphs(store, settings.base_iri) + [r.graph for r in snapshots if r.graph not in dropped]
-    staging = store.stage(keep=True, only=kept)  # a remote store does not fetch what goes
+    staying = [r for r in snapshots if r.graph not in dropped]
+    kept = _build_graphs(store, settings.base_iri) + [r.graph for r in staying]
+    # A remote store does not fetch what goes. One on disk copies what stays into a new store when
+    # what goes is larger by FRESH_MARGIN, rather than deleting it from a copy of everything.
+    fresh = sum(r.triples for r in found) > sum(r.triples for r in staying) + FRESH_MARGIN
+    staging = store.stage(keep=True, only=kept, fresh=fresh)
     try:
         for row in found:
             staging.drop_graph(row.graph)

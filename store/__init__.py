@@ -158,11 +158,14 @@ class Store(ABC):
     def _new_staging(self) -> Staging:
         """An empty staging store for this backend."""
 
-    def stage(self, *, keep: bool = False, only: Collection[str] | None = None) -> Staging:
+    def stage(
+        self, *, keep: bool = False, only: Collection[str] | None = None, fresh: bool = False
+    ) -> Staging:
         """Start a replacement of the content: from nothing (a build), or with ``keep`` from a
         copy of the live content, to change graph by graph (a load or an unload). ``only`` names
         the graphs a copy needs (what the checks read): a remote store copies those alone, and its
-        other graphs stay on the server as they are; a store on disk keeps everything anyway."""
+        other graphs stay on the server as they are; a store on disk keeps everything anyway, unless
+        ``fresh`` says that ``only`` is all that stays (an unload of most of the content)."""
         staging = self._new_staging()
         staging.changed = set()
         if keep:
