@@ -194,7 +194,12 @@ def open_store(settings: Settings, *, serving: bool = False) -> Store:
 
         if not rest:
             raise ConfigError("store 'oxigraph:' needs a directory path, e.g. oxigraph:var/store")
-        return DiskStore(settings.store, rest, in_memory=serving and settings.serve_from_memory)
+        return DiskStore(
+            settings.store,
+            rest,
+            in_memory=serving and settings.serve_from_memory,
+            memory_max_bytes=settings.serve_memory_max_mb * 2**20,
+        )
     if kind == "memory":
         from tipkg.store.oxigraph import MemoryStore
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import shutil
 import threading
@@ -16,6 +17,7 @@ from tipkg.errors import StoreError
 from tipkg.store import Progress, QueryResult, Staging, Store
 
 COPY_BATCH = 20_000  # quads per step when a build is copied into memory
+log = logging.getLogger("tipkg.store")
 KEEP_BUILDS = 2  # the live build and the one before it, for a quick manual rollback
 
 
@@ -95,9 +97,12 @@ class DiskStore(Store):
     the build is copied into memory when it is opened and queries run on the copy.
     """
 
-    def __init__(self, spec: str, path: str, *, in_memory: bool = False) -> None:
+    def __init__(
+        self, spec: str, path: str, *, in_memory: bool = False, memory_max_bytes: int | None = None
+    ) -> None:
         super().__init__(spec)
         self.in_memory = in_memory
+        self.memory_max_bytes = memory_max_bytes  # a larger build is read from disk, not copied
         self.link = Path(path)
         self.builds = self.link.with_name(self.link.name + ".builds")
         self._lock = threading.Lock()
@@ -118,8 +123,9 @@ class DiskStore(Store):
         with self._lock:
             if self._opened is None or self._opened[0] != target:
                 try:
-                    store = ox.Store.read_only(str(self.link.parent / target))
-                    if self.in_memory:
+                    directory = self.link.parent / target
+                    store = ox.Store.read_only(str(directory))
+                    if self.in_memory and self._fits(directory):
                         # An in-memory copy answers several times faster than RocksDB read-only.
                         copy = ox.Store()
                         # In batches: one bulk_extend over the whole store holds the GIL for its
@@ -133,6 +139,16 @@ class DiskStore(Store):
                     raise StoreError(f"cannot open the store at {self.link}: {exc}") from exc
                 self._opened = (target, store)
             return self._opened[1]
+
+    def _fits(self, directory: Path) -> bool:
+        """Whether the build in ``directory`` is small enough to copy into memory."""
+        if self.memory_max_bytes is None:
+            return True
+        size = sum(entry.stat().st_size for entry in os.scandir(directory) if entry.is_file())
+        if size > self.memory_max_bytes:
+            log.info("the build (%d MiB on disk) is served from disk: over serve_memory_max_mb", size >> 20)
+            return False
+        return True
 
     def query(
         self,

@@ -146,6 +146,23 @@ def test_a_serving_store_answers_from_memory_and_follows_a_new_build(built_minim
     ).in_memory
 
 
+def test_a_build_larger_than_serve_memory_max_mb_is_served_from_disk(built_minimal, caplog):
+    # Each serving process would hold its own copy: past the cap the build is read where it lies,
+    # so a server's memory stays bounded whatever is loaded. Read-only on disk, a write is refused.
+    settings, _ = built_minimal
+    capped = settings.__class__(**{**vars(settings), "serve_memory_max_mb": 0})
+    serving = open_store(capped, serving=True)
+    with caplog.at_level("INFO", logger="tipkg.store"):
+        assert ask(serving, f"ASK {{ <{EX}recruitment> a <{TIP}Act> }}")
+    assert "served from disk: over serve_memory_max_mb" in caplog.text
+    with pytest.raises(RuntimeError, match="read-write"):
+        serving._current().add(
+            ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b"), ox.NamedNode(EX + "c"))
+        )
+    roomy = open_store(settings.__class__(**{**vars(settings), "serve_memory_max_mb": 4096}), serving=True)
+    roomy._current().add(ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b"), ox.NamedNode(EX + "c")))
+
+
 def test_memory_store_builds_and_answers(minimal):
     settings = settings_for("memory:", minimal)
     store = open_store(settings)

@@ -19,7 +19,9 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
   optional); in the environment, ``TIPKG_SOURCES="legal-texts=PATH,un-sanctions=PATH"``.
 - ``serve_from_memory``: whether the web app and its query workers copy the current on-disk build
   into memory to answer from (default true: several times faster; about 370 MB and 10 s per million
-  triples per process, so set it false for graphs too large for that).
+  triples per process); ``serve_memory_max_mb``: the largest build, as it lies on disk, that it
+  copies (default 1024, about four million triples; 0: none): a larger one is read from disk, so that each
+  process's memory stays bounded whatever is loaded.
 - ``serve_workers`` / ``serve_threads``: the processes (default 0: one per CPU core) and threads per
   process of ``tipkg serve`` (gunicorn, threaded workers; default 4 threads);
   ``serve_keepalive``: seconds an idle keep-alive connection is held open (default 5).
@@ -74,6 +76,7 @@ class Settings:
     sparql_max_result_bytes: int = 32 * 1024 * 1024
     sparql_workers: int = 2
     serve_from_memory: bool = True
+    serve_memory_max_mb: int = 1024
     serve_workers: int = 0
     serve_threads: int = 4
     serve_keepalive: int = 5
@@ -127,6 +130,7 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
         ("serve_workers", int),
         ("serve_threads", int),
         ("serve_keepalive", int),
+        ("serve_memory_max_mb", int),
     )
     for key, kind in numbers:
         if key in out:
@@ -134,7 +138,10 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
                 out[key] = kind(out[key])
             except (TypeError, ValueError):
                 raise ConfigError(f"{origin}: {key} must be a number, got {out[key]!r}") from None
-            if key in {"sparql_timeout", "serve_workers", "serve_keepalive"} and out[key] < 0:
+            if (
+                key in {"sparql_timeout", "serve_workers", "serve_keepalive", "serve_memory_max_mb"}
+                and out[key] < 0
+            ):
                 meaning = (
                     " (no limit)"
                     if key == "sparql_timeout"
@@ -143,7 +150,10 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
                     else ""
                 )
                 raise ConfigError(f"{origin}: {key} must be 0{meaning} or more, got {out[key]!r}")
-            if key not in {"sparql_timeout", "serve_workers", "serve_keepalive"} and out[key] <= 0:
+            if (
+                key not in {"sparql_timeout", "serve_workers", "serve_keepalive", "serve_memory_max_mb"}
+                and out[key] <= 0
+            ):
                 raise ConfigError(f"{origin}: {key} must be positive, got {out[key]!r}")
     return out
 
