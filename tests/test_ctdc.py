@@ -111,6 +111,20 @@ def test_a_bad_value_names_its_row_and_loads_nothing(tmp_path):
     assert len(list(open_store(settings).quads())) == before
 
 
+def test_a_data_set_page_does_not_list_its_records(tmp_path):
+    # Every record points at its data set (qb:dataSet): at a million records, listing or grouping
+    # them made the page take seconds. The page shows what the data set is, and no record link.
+    from tipkg.webapp import create_app
+
+    settings = settings_for(f"oxigraph:{tmp_path}/store")
+    build(settings)
+    external.load(settings, "ctdc", DATA / "global-small.csv")
+    page = create_app(settings=settings).test_client().get("/id/ctdc-data/global-dataset-global-small")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "4 records" in text
+    assert "/record/" not in text
+
+
 needs_shared = pytest.mark.skipif(not CONDENSED.exists(), reason="../shared/data/ctdc is not present")
 
 

@@ -12,6 +12,8 @@ from tipkg.webapp import figures_model, instrument_model, listed, official_text,
 from tipkg.webapp.cache import per_build
 from tipkg.webapp.resource_model import Display
 
+RECORD_HOLDERS = {tip.RecordCategory, "http://purl.org/linked-data/cube#DataSet"}
+
 bp = Blueprint("resource", __name__)
 
 
@@ -44,11 +46,11 @@ def resource_context(
     is_instrument = tip.LegalInstrument in found.types
     if is_instrument:
         resource_model.without_parts(found, shown_as)
-    # What links to a data collection's category is the loaded records, up to millions: the page
-    # shows their figures (computed at load time) instead of listing or scanning them.
+    # What links to a data collection's category, or to a loaded data set, is its records, up to
+    # millions: the page shows their figures (computed at load time) instead of listing or scanning them.
     incoming, links, truncated = (
         ([], [], False)
-        if tip.RecordCategory in found.types
+        if found.types & RECORD_HOLDERS
         else resource_model.incoming(store, iri, base, shown_as, found.shown)
     )
     everything = per_build("resource-citations", iri, lambda: cites.citations(store, iri, base))
