@@ -502,7 +502,8 @@ def main(argv: list[str] | None = None) -> None:  # noqa: C901 - one long run; s
                 "tipkg-serve": (shipped, tipkg_env),
             }
             targets: dict[str, tuple[str, int]] = {
-                name: (start_server(name, command, env), args.entities) for name, (command, env) in servers.items()
+                name: (start_server(name, command, env), args.entities)
+                for name, (command, env) in servers.items()
             }
             if server:
                 targets["virtuoso"] = (server.sparql_url, args.entities)

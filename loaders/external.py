@@ -166,6 +166,7 @@ def load(
         result = put(staging, snapshot, settings.base_iri)
         progress(f"running build checks on {result.triples} triples ...")
         _check(staging, settings.base_iri, references=result.references, live=store)
+        progress("committing ...")
         staging.commit(progress)
     except BaseException:
         staging.discard()
