@@ -7,7 +7,8 @@ does the rest the same way for all of them:
 
 1. the snapshot goes into its own named graph, ``<base>graph/external/<source>/<snapshot>``,
    with its provenance (``tip:SourceSnapshot``: files with SHA-256, the date the data speaks for,
-   records read, loaded and skipped with why, licence);
+   records read, loaded and skipped with why, licence) and the most specific kinds of the
+   resources it types (``loaders/kinds.py``);
 2. in a staging copy of the live store, replacing an earlier load of the same snapshot;
 3. ``queries/checks/*-violation.rq`` run on the staging copy;
 4. only then does it replace the live store. Any error before leaves the store as it was.
@@ -34,6 +35,7 @@ import pyoxigraph as ox
 from tipkg import queries
 from tipkg.config import Settings, SourceSpec
 from tipkg.errors import TipkgError
+from tipkg.loaders import kinds
 from tipkg.loaders.record import now
 from tipkg.namespaces import PREFIXES, TIP, graph_iri
 from tipkg.queries.rows import value
@@ -189,11 +191,10 @@ def put(staging: Staging, snapshot: Snapshot, base: str) -> LoadResult:
             snapshot.written += 1
             yield triple
 
-    # provenance() runs after the snapshot's triples are consumed, so it can count them (a generator).
-    quads = (
-        ox.Quad(t.subject, t.predicate, t.object)
-        for t in itertools.chain(counted(), provenance(snapshot, base))
-    )
+    # provenance() runs after the snapshot's triples are consumed, so it can count them (a generator);
+    # the most specific kinds of what they type come last (loaders/kinds.py).
+    triples = kinds.following(itertools.chain(counted(), provenance(snapshot, base)), staging.store)
+    quads = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     count = staging.replace_graph(graph, quads)
     return LoadResult(snapshot, graph, count)
 

@@ -230,3 +230,12 @@ def test_a_query_naming_more_graphs_than_http_headers_allow_answers(virtuoso_ser
     )
     graphs = [f"{prefix}g{i}" for i in range(120)]
     assert remote.ask("ASK { }", default_graphs=graphs, named_graphs=graphs)
+
+
+def test_the_page_queries_answer_as_before_the_kinds_were_stored(virtuoso_store):
+    # The earlier texts worked the most specific kinds out per request (tests/test_kinds.py).
+    from tests.test_kinds import AT_QUERY_TIME, STORED, assert_pages_as_before, pairs
+
+    _, remote = virtuoso_store
+    assert pairs(remote, STORED) == pairs(remote, AT_QUERY_TIME)
+    assert assert_pages_as_before(remote) > 30
