@@ -7,7 +7,7 @@ into a Virtuoso started for the run (``tipkg.devtools.virtuoso``, through its Gr
 then times each query of ``QUERIES`` for each resource of ``RESOURCES`` through the project's store
 classes (``tipkg.queries.select``: binding, HTTP and result parsing included), after one warm-up run:
 the current texts, and the texts that worked the most specific kind out per request
-(``tests/data/kinds-at-query-time/``) as "before". Writes the section "Page queries on Virtuoso" of
+(``tests/data/page-queries-before/``) as "before". Writes the section "Page queries on Virtuoso" of
 bench/RESULTS.md.
 """
 
@@ -27,7 +27,7 @@ from tipkg.loaders.build import build
 from tipkg.store import Store, open_store
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-BEFORE = Path(__file__).resolve().parent.parent / "tests" / "data" / "kinds-at-query-time"
+BEFORE = Path(__file__).resolve().parent.parent / "tests" / "data" / "page-queries-before"
 RESOURCES = {
     "provision": "https://w3id.org/tipkg/id/provision/rome-statute-art-7-2-c",
     "purpose": "https://w3id.org/tipkg/id/purpose/sexual-slavery",
@@ -131,7 +131,7 @@ The curated graph alone, built into on-disk Oxigraph and into a throw-away Virtu
 {_virtuoso_version() if server else ""}; each named query timed through the store classes (binding,
 HTTP for Virtuoso, result parsing) after one warm-up run. "Before": the text that worked the most
 specific kind out per request (`FILTER NOT EXISTS` over the subclasses, kept in
-`tests/data/kinds-at-query-time/`); "after": the text that reads the stored `tip:mostSpecificKind`.
+`tests/data/page-queries-before/`); "after": the text that reads the stored `tip:mostSpecificKind`.
 
 | query | resource | version | {head} |
 |---|---|---|{"---|---|" * len(names)}

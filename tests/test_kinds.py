@@ -1,6 +1,6 @@
 """The most specific kinds stored by the build and by loads (loaders/kinds.py, tip:mostSpecificKind)
 are those the pages used to work out per request with ``FILTER NOT EXISTS`` over the subclasses: the
-page queries give the same rows as their earlier texts (tests/data/kinds-at-query-time/), here on
+page queries give the same rows as their earlier texts (tests/data/page-queries-before/), here on
 Oxigraph and in tests/test_virtuoso.py on Virtuoso."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tipkg.queries import parse_header
 from tipkg.store import Store, open_store
 
 DATA = Path(__file__).parent / "data"
-BEFORE = DATA / "kinds-at-query-time"
+BEFORE = DATA / "page-queries-before"
 PAGE_QUERIES = ("resource-incoming", "resource-outgoing", "resource-citations")
 
 # The kinds as the queries worked them out before they were stored, for every named subject.
@@ -80,6 +80,11 @@ def assert_pages_as_before(store: Store) -> int:
             assert rows(store, after, {param: iri}) == rows(store, before, {param: iri}), (name, iri)
     before, after = parse_header(BEFORE / "search-label-index.rq"), queries.get("search-label-index")
     assert rows(store, after, {}) == rows(store, before, {})
+    # search-text reads the graphs one by one now, each matching statement once.
+    before, after = parse_header(BEFORE / "search-text.rq"), queries.get("search-text")
+    for text in ("slavery", "child", "recruit", "zzzz"):
+        found = rows(store, after, {"text": text})
+        assert found == (found[0], sorted(set(rows(store, before, {"text": text})[1]), key=repr)), text
     return len(resources)
 
 
