@@ -21,6 +21,8 @@ from tipkg.store import Store, open_store
 DATA = Path(__file__).parent / "data"
 BEFORE = DATA / "page-queries-before"
 PAGE_QUERIES = ("resource-incoming", "resource-outgoing", "resource-citations")
+# Rewritten for Virtuoso's sake, without kinds: compared the same way.
+OTHER_PAGE_QUERIES = ("resource-overlaps",)
 
 # The kinds as the queries worked them out before they were stored, for every named subject.
 AT_QUERY_TIME = f"""
@@ -73,7 +75,7 @@ def assert_pages_as_before(store: Store) -> int:
     """Every page query answers as its earlier text did, for each resource of ``sample``; the
     number of resources compared."""
     resources = sample(store)
-    for name in PAGE_QUERIES:
+    for name in (*PAGE_QUERIES, *OTHER_PAGE_QUERIES):
         before, after = parse_header(BEFORE / f"{name}.rq"), queries.get(name)
         param = after.params[0].name
         for iri in resources:
