@@ -7,7 +7,7 @@ into a Virtuoso started for the run (``tipkg.devtools.virtuoso``, through its Gr
 then times each query of ``QUERIES`` for each resource of ``RESOURCES`` through the project's store
 classes (``tipkg.queries.select``: binding, HTTP and result parsing included), after one warm-up run:
 the current texts, and the texts that worked the most specific kind out per request
-(``tests/data/page-queries-before/``) as "before". Writes the section "Page queries on Virtuoso" of
+and other earlier texts (``tests/data/page-queries-before/``) as "before". Writes the section "Page queries on Virtuoso" of
 bench/RESULTS.md.
 """
 
@@ -129,9 +129,11 @@ def main(argv: list[str] | None = None) -> None:
 {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} and after {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f}.
 The curated graph alone, built into on-disk Oxigraph and into a throw-away Virtuoso
 {_virtuoso_version() if server else ""}; each named query timed through the store classes (binding,
-HTTP for Virtuoso, result parsing) after one warm-up run. "Before": the text that worked the most
-specific kind out per request (`FILTER NOT EXISTS` over the subclasses, kept in
-`tests/data/page-queries-before/`); "after": the text that reads the stored `tip:mostSpecificKind`.
+HTTP for Virtuoso, result parsing) after one warm-up run. "Before": the earlier text, kept in
+`tests/data/page-queries-before/` (the most specific kind worked out per request with
+`FILTER NOT EXISTS` over the subclasses; the project's graphs as a list of default graphs; the
+overlap roles as a UNION); "after": the current text (the stored `tip:mostSpecificKind`; the graphs
+by name from the build record in resource-incoming and search-text; the roles as VALUES).
 
 | query | resource | version | {head} |
 |---|---|---|{"---|---|" * len(names)}
