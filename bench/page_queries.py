@@ -133,7 +133,7 @@ HTTP for Virtuoso, result parsing) after one warm-up run. "Before": the earlier 
 `tests/data/page-queries-before/` (the most specific kind worked out per request with
 `FILTER NOT EXISTS` over the subclasses; the project's graphs as a list of default graphs; the
 overlap roles as a UNION); "after": the current text (the stored `tip:mostSpecificKind`; the graphs
-by name from the build record in resource-incoming and search-text; the roles as VALUES).
+by name from the build record in resource-incoming; the roles as VALUES).
 
 | query | resource | version | {head} |
 |---|---|---|{"---|---|" * len(names)}
