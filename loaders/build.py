@@ -5,8 +5,9 @@ Steps, each reported to ``progress`` with its time:
 1. parse every file (a syntax error names file, line and column);
 2. validate model and data against the SHACL shapes (a violation names file, line and shape);
 3. check consistency and classify with HermiT (an inconsistency names the resources at fault);
-4. assemble the graphs: one per source file, ``inferred`` for the reasoner's additions, ``build``
-   for the build record; blank nodes skolemised;
+4. assemble the graphs: one per source file, ``inferred`` for the reasoner's additions, ``kinds``
+   for the most specific kind of each resource (``loaders/kinds.py``), ``build`` for the build
+   record; blank nodes skolemised;
 5. load them into a staging store and run ``queries/checks/*-violation.rq`` there;
    then the external sources named in the settings are loaded into it (``loaders/external.py``)
    and the snapshots loaded earlier are kept;
@@ -26,7 +27,7 @@ import pyoxigraph as ox
 from tipkg import queries
 from tipkg.config import Settings
 from tipkg.errors import BuildError
-from tipkg.loaders import docs, external, reasoning, shacl, skolem
+from tipkg.loaders import docs, external, kinds, reasoning, shacl, skolem
 from tipkg.loaders.record import BuildRecord, now
 from tipkg.loaders.sources import Source, discover, locate, parse
 from tipkg.namespaces import graph_iri, short
@@ -100,14 +101,21 @@ def build(
 
     quads: list[ox.Quad] = steps.run("assemble graphs", assemble)
     html: str = steps.run("document the model with pyLODE", lambda: docs.render(sources))
-    graphs = sorted({q.graph_name.value for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)})
+    kinds_graph = ox.NamedNode(graph_iri(base, "kinds"))
+    graphs = sorted(
+        {q.graph_name.value for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
+        | {kinds_graph.value}
+    )
     build_id = started.strftime("%Y%m%dT%H%M%SZ")
     staging = store.stage()
     try:
 
         def load() -> None:
             record = BuildRecord(build_id, started, now(), sources, graphs, len(quads), len(inferred))
-            staging.store.bulk_extend([*quads, *record.quads(base)])
+            described = [*quads, *record.quads(base)]
+            # The most specific kind of each resource, with the reasoner's types: what pages name it.
+            typed = [ox.Quad(t.subject, t.predicate, t.object, kinds_graph) for t in kinds.of(described)]
+            staging.store.bulk_extend([*described, *typed])
             _external(store, staging, settings, progress)
             run_checks(staging.store, sources, base)
 

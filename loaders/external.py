@@ -7,7 +7,8 @@ does the rest the same way for all of them:
 
 1. the snapshot goes into its own named graph, ``<base>graph/external/<source>/<snapshot>``,
    with its provenance (``tip:SourceSnapshot``: files with SHA-256, the date the data speaks for,
-   records read, loaded and skipped with why, licence);
+   records read, loaded and skipped with why, licence) and the most specific kinds of the
+   resources it types (``loaders/kinds.py``);
 2. in a staging copy of the live store, replacing an earlier load of the same snapshot;
 3. ``queries/checks/*-violation.rq`` run on the staging copy;
 4. only then does it replace the live store. Any error before leaves the store as it was.
@@ -33,6 +34,7 @@ import pyoxigraph as ox
 from tipkg import queries
 from tipkg.config import Settings, SourceSpec
 from tipkg.errors import BuildError, TipkgError
+from tipkg.loaders import kinds
 from tipkg.loaders.record import now
 from tipkg.namespaces import PREFIXES, TIP, graph_iri
 from tipkg.queries.rows import value
@@ -204,8 +206,10 @@ def put(staging: Staging, snapshot: Snapshot, base: str) -> LoadResult:
                     references[iri] = (triple.subject, triple.predicate)
             yield triple
 
-    # provenance() runs after the snapshot's triples are consumed, so it can count them (a generator).
-    count = staging.replace_graph(graph, itertools.chain(noted(), provenance(snapshot, base)))
+    # provenance() runs after the snapshot's triples are consumed, so it can count them (a generator);
+    # the most specific kinds of what they type come last (loaders/kinds.py).
+    triples = kinds.following(itertools.chain(noted(), provenance(snapshot, base)), staging.store)
+    count = staging.replace_graph(graph, triples)
     return LoadResult(snapshot, graph, count, references)
 
 

@@ -268,3 +268,12 @@ def test_a_remote_load_fetches_only_the_builds_graphs_and_an_unload_not_what_it_
     )
     assert [r["l"].value for r in labels] == ["the second snapshot"]
     external.unload(settings, "fixture")
+
+
+def test_the_page_queries_answer_as_before_the_kinds_were_stored(virtuoso_store):
+    # The earlier texts worked the most specific kinds out per request (tests/test_kinds.py).
+    from tests.test_kinds import AT_QUERY_TIME, STORED, assert_pages_as_before, pairs
+
+    _, remote = virtuoso_store
+    assert pairs(remote, STORED) == pairs(remote, AT_QUERY_TIME)
+    assert assert_pages_as_before(remote) > 30

@@ -125,6 +125,7 @@ class tip:
     means: Final = "https://w3id.org/tipkg/ontology#means"
     member: Final = "https://w3id.org/tipkg/ontology#member"
     memberOf: Final = "https://w3id.org/tipkg/ontology#memberOf"
+    mostSpecificKind: Final = "https://w3id.org/tipkg/ontology#mostSpecificKind"
     narrative: Final = "https://w3id.org/tipkg/ontology#narrative"
     nationality: Final = "https://w3id.org/tipkg/ontology#nationality"
     nationalityText: Final = "https://w3id.org/tipkg/ontology#nationalityText"
