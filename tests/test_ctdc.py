@@ -123,6 +123,7 @@ def test_a_data_set_page_does_not_list_its_records(tmp_path):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "4 records" in text
     assert "/record/" not in text
+    assert "Loaded records that link here are counted in the figures, not listed" in text
 
 
 needs_shared = pytest.mark.skipif(not CONDENSED.exists(), reason="../shared/data/ctdc is not present")

@@ -48,9 +48,10 @@ def resource_context(
         resource_model.without_parts(found, shown_as)
     # What links to a data collection's category, or to a loaded data set, is its records, up to
     # millions: the page shows their figures (computed at load time) instead of listing or scanning them.
+    records_not_listed = bool(found.types & RECORD_HOLDERS)
     incoming, links, truncated = (
         ([], [], False)
-        if found.types & RECORD_HOLDERS
+        if records_not_listed
         else resource_model.incoming(store, iri, base, shown_as, found.shown)
     )
     everything = per_build("resource-citations", iri, lambda: cites.citations(store, iri, base))
@@ -73,6 +74,7 @@ def resource_context(
         "relations": list(found.relations.items()),
         "incoming": incoming,
         "incoming_truncated": truncated,
+        "records_not_listed": records_not_listed,
         "cited": cited,
         "overlaps": resource_model.overlaps(store, iri, base),
         "citation": f"{found.in_instrument}, {found.citation}" if provision else f"{label}, {iri}",
