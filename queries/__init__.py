@@ -7,6 +7,13 @@ Each file starts with a header of comment lines::
     # param: instrument iri  The instrument whose provisions to list.
     # param: lang string optional  Language of the labels (default: any).
 
+An optional ``# graphs: store`` line says that the query's ``GRAPH`` patterns range over every graph
+of the store and that the query itself keeps to the project's (for example with
+``FILTER EXISTS { ?holder tip:graph ?g }``): the store then names no graphs as named graphs. Its
+default graph is the project's in every case. On Virtuoso a pattern with only its object bound,
+inside ``GRAPH ?g`` with the graphs listed, is planned as a scan of every subject of every listed
+graph; unlisted, it is answered from the object index (35 s against 18 ms at 10^5 victim records).
+
 Parameters are bound by inserting ``VALUES`` at the start of the query's top-level ``WHERE``
 group, with each value serialised by pyoxigraph (which validates IRIs and escapes literals), so
 no user input is ever pasted into SPARQL text. The same mechanism serves every store.
@@ -30,7 +37,7 @@ from tipkg.store import QueryResult, Store
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("iri", "string", "integer", "boolean")
-_HEADER = re.compile(r"^#\s*(name|purpose|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(name|purpose|param|graphs):\s*(.*)$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -49,6 +56,13 @@ class NamedQuery:
     text: str
     path: Path
     params: tuple[Param, ...] = field(default=())
+    every_graph: bool = False  # ``# graphs: store``: GRAPH ranges over the store's graphs, unlisted
+
+    @property
+    def named_graphs(self) -> list[str] | None:
+        """The named graphs to run the query with: none listed (``[]``: every graph the store holds)
+        for a ``# graphs: store`` query, otherwise ``None`` (the project's graphs)."""
+        return [] if self.every_graph else None
 
     @property
     def booleans(self) -> frozenset[str]:
@@ -210,7 +224,10 @@ def parse_header(path: Path) -> NamedQuery:
         raise QueryError(f"{path}: header '# name: {expected}' is missing or does not match the file name")
     if not fields_.get("purpose"):
         raise QueryError(f"{path}: header '# purpose: ...' is missing")
-    return NamedQuery(expected, fields_["purpose"], text, path, tuple(params))
+    if fields_.get("graphs", "store") != "store":
+        raise QueryError(f"{path}: bad graphs line: the only value is 'store'")
+    every_graph = fields_.get("graphs") == "store"
+    return NamedQuery(expected, fields_["purpose"], text, path, tuple(params), every_graph)
 
 
 @cache
@@ -238,7 +255,9 @@ def run(
 ) -> QueryResult:
     """Run the named query on ``store`` with ``params`` bound; returns pyoxigraph results."""
     query = get(name)
-    return store.query(query.bind(params, base=base), booleans=query.booleans)
+    return store.query(
+        query.bind(params, base=base), named_graphs=query.named_graphs, booleans=query.booleans
+    )
 
 
 def select(
@@ -246,14 +265,17 @@ def select(
 ) -> ox.QuerySolutions:
     """Run a named SELECT query: its solutions, typed as such (StoreError for another form)."""
     query = get(name)
-    return store.select(query.bind(params, base=base), booleans=query.booleans)
+    return store.select(
+        query.bind(params, base=base), named_graphs=query.named_graphs, booleans=query.booleans
+    )
 
 
 def construct(
     store: Store, name: str, params: Mapping[str, object] | None = None, *, base: str | None = None
 ) -> list[ox.Triple]:
     """Run a named CONSTRUCT or DESCRIBE query: its triples (StoreError for another form)."""
-    return store.construct(get(name).bind(params, base=base))
+    query = get(name)
+    return store.construct(query.bind(params, base=base), named_graphs=query.named_graphs)
 
 
 def checks() -> list[NamedQuery]:

@@ -92,7 +92,9 @@ class Store(ABC):
         booleans: Collection[str] = (),
     ) -> QueryResult:
         """Run a SPARQL query. Its default graph is the union of the project's graphs, unless
-        ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does);
+        ``default_graphs`` names others (as the SPARQL Protocol's ``default-graph-uri`` does); its
+        named graphs are the project's, unless ``named_graphs`` names others (``[]``: none named,
+        so every graph the store holds, as the protocol's service without ``named-graph-uri``);
         ``base_iri`` resolves relative IRIs in the query. ``booleans``: the result variables that
         hold booleans, for servers that answer them as integers (``tipkg.queries`` finds them)."""
 

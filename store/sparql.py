@@ -176,7 +176,7 @@ class SparqlStore(Store):
         client.queryType = form  # SPARQLWrapper guesses from the text, comments included
         for graph in default_graphs or self.graphs():
             client.addParameter("default-graph-uri", graph)
-        for graph in named_graphs or self.graphs():
+        for graph in self.graphs() if named_graphs is None else named_graphs:  # []: the server's own
             client.addParameter("named-graph-uri", graph)
         if form in {"SELECT", "ASK"}:
             client.setReturnFormat(JSON)

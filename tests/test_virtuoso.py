@@ -24,6 +24,7 @@ SAMPLES = {
     "scheme": "scheme:means",
     "conduct": "purpose:sexual-slavery",
     "text": "slavery",
+    "property": "http://www.w3.org/2004/02/skos/core#definition",
     "resource": "pr:rome-statute-art-7-2-c",
     "base": "https://w3id.org/tipkg/",
     "case": "https://w3id.org/tipkg/id/case/table-1-row-2",
@@ -145,6 +146,30 @@ def test_every_named_query_answers_the_same_on_virtuoso_and_oxigraph(name, virtu
         assert local == there
         return
     assert answers(remote, name, remote_params) == answers(store, name, local_params)
+
+
+def test_a_query_over_the_servers_graphs_keeps_to_the_projects(virtuoso_store):
+    # resource-incoming names no graphs (# graphs: store) so that Virtuoso plans it from its object
+    # index; a graph of someone else's on the same server that points at our resource stays out.
+    _, remote = virtuoso_store
+    resource = "https://w3id.org/tipkg/id/purpose/sexual-slavery"
+    stranger = "urn:tipkg-test:stranger"
+    assert queries.get("resource-incoming").every_graph
+    before = {
+        row["subject"].value for row in queries.select(remote, "resource-incoming", {"resource": resource})
+    }
+    remote.update(
+        f"INSERT DATA {{ GRAPH <urn:tipkg-test:other> {{ <{stranger}> <urn:tipkg-test:p> <{resource}> }} }}"
+    )
+    try:
+        assert remote.ask(f"ASK {{ GRAPH ?g {{ <{stranger}> ?p <{resource}> }} }}", named_graphs=[])
+        after = {
+            row["subject"].value
+            for row in queries.select(remote, "resource-incoming", {"resource": resource})
+        }
+    finally:
+        remote.update("DROP SILENT GRAPH <urn:tipkg-test:other>")
+    assert len(before) > 5 and after == before
 
 
 def test_a_failed_build_leaves_the_remote_graph_as_it_was(virtuoso_store, tmp_path):
