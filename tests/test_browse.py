@@ -490,9 +490,9 @@ def test_search_engine_works_on_a_store_without_flask(store, built):
     from tipkg.webapp.search_index import load_index
 
     index = load_index(store, "test", built.base_iri)
-    found = lookup(store, index, "sexual slavery", built.base_iri)
+    found = lookup(index, "sexual slavery")
     assert found.hits[0].entry.label.lower() == "sexual slavery" and found.shown_for is None
-    corrected = lookup(store, index, "sexual slavry", built.base_iri)
+    corrected = lookup(index, "sexual slavry")
     assert corrected.shown_for == "sexual slavery" and corrected.hits
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
@@ -43,25 +42,25 @@ class Found:
     shown_for: str | None  # the corrected query the hits are for, if the typed one found nothing
 
 
-def _any_order(store: Any, index: LabelIndex, text: str, base: str | None) -> tuple[list[Hit], list[str]]:
+def _any_order(index: LabelIndex, text: str) -> tuple[list[Hit], list[str]]:
     """Hits that have every word of ``text``, in any order: the longest word searched, the rest kept."""
     words = sorted(norm(text).split(), key=len, reverse=True)
-    return find(store, index, words[0], tuple(words[1:]), base), words
+    return find(index, words[0], tuple(words[1:])), words
 
 
-def lookup(store: Any, index: LabelIndex, text: str, base: str | None = None) -> Found:
+def lookup(index: LabelIndex, text: str) -> Found:
     """The phrase; failing that, its words in any order; failing that, the typo-corrected query."""
-    hits, terms = find(store, index, text, base=base), [text]
+    hits, terms = find(index, text), [text]
     if not hits and len(text.split()) > 1:
-        hits, terms = _any_order(store, index, text, base)
+        hits, terms = _any_order(index, text)
     if hits:
         return Found(hits, terms, None)
     corrected = correct(index, text)
     if not corrected:
         return Found(hits, terms, None)
-    hits, terms = find(store, index, corrected, base=base), [corrected]
+    hits, terms = find(index, corrected), [corrected]
     if not hits and len(corrected.split()) > 1:
-        hits, terms = _any_order(store, index, corrected, base)
+        hits, terms = _any_order(index, corrected)
     return Found(hits, terms, corrected if hits else None)
 
 
@@ -123,14 +122,13 @@ def _arguments() -> tuple[str, str]:
 
 @bp.get("/search")
 def search():
-    from tipkg.webapp import current_store
 
     text, kind = _arguments()
     context: dict = {"q": text, "kind": kind, "ways_in": WAYS_IN, "hits": [], "facets": []}
     if not text:
         return render_template("browse-search.html", **context)
     index = label_index()
-    found = lookup(current_store(), index, text, _base())
+    found = lookup(index, text)
     hits = found.hits
     context["facets"], labels = _facets(text, hits)
     context["total"] = len(hits)

@@ -1,7 +1,9 @@
-"""The search engine behind /search, free of Flask: a label index built once per build from the
-rows of ``search-label-index``, phrase search over ``search-text`` ranked against it, typo correction
-and near-label suggestions by trigrams, and highlighting. Every function takes the store (or the
-index) it works on, so it is tested on a store directly.
+"""The search engine behind /search, free of Flask: an index built once per build from the rows of
+``search-label-index`` (what can be found, with its label and kind) and of ``search-text`` for each
+property ``search-fields`` names (the values looked in), phrase search in those values ranked against
+the labels, typo correction and near-label suggestions by trigrams, and highlighting. A search asks
+the store nothing: what it looks in is bounded by the curated graph and the loaded data sets'
+descriptions (victim records carry no searchable text), a few thousand values.
 """
 
 from __future__ import annotations
@@ -64,6 +66,15 @@ class LabelIndex:
     names: dict[str, list[str]]  # IRI -> its label and alternative labels, normalised
     name_grams: dict[str, frozenset[str]]  # normalised name -> its trigrams
     word_grams: dict[str, list[str]]  # trigram -> the vocabulary's words that have it
+    texts: list[Text] = field(default_factory=list)  # the values searched, of indexed resources only
+
+
+@dataclass(frozen=True)
+class Text:
+    iri: str
+    field: str  # "label", "alt" or "text"
+    value: str
+    lowered: str  # what a search compares, as SPARQL's LCASE would have it
 
 
 def norm(text: str) -> str:
@@ -100,7 +111,17 @@ def kind_rank(kind: str) -> tuple[int, int]:
 
 def load_index(store: Any, build: str, base: str | None = None) -> LabelIndex:
     """The label index of ``store``'s graph (``build`` names the build it was made from)."""
-    return make_index(build, rows(queries.select(store, "search-label-index", base=base)))
+    index = make_index(build, rows(queries.select(store, "search-label-index", base=base)))
+    for field_row in rows(queries.select(store, "search-fields", base=base)):
+        field_name = str(field_row["field"])
+        for row in rows(
+            queries.select(store, "search-text", {"property": str(field_row["property"])}, base=base)
+        ):
+            iri = str(row["resource"])
+            if iri in index.entries:
+                value = str(row["value"])
+                index.texts.append(Text(iri, field_name, value, value.lower()))
+    return index
 
 
 def _entries(found: list[Row]) -> tuple[dict[str, Entry], dict[str, list[str]]]:
@@ -161,17 +182,14 @@ def _rank(field_name: str, value: str, needle: str) -> int:
     return 3 if field_name == "alt" else 4
 
 
-def find(
-    store: Any, index: LabelIndex, text: str, extra: tuple[str, ...] = (), base: str | None = None
-) -> list[Hit]:
+def find(index: LabelIndex, text: str, extra: tuple[str, ...] = ()) -> list[Hit]:
     """Resources whose fields contain ``text`` (and every word of ``extra``), best first."""
     needle = norm(text)
     best: dict[str, Hit] = {}
-    for row in rows(queries.select(store, "search-text", {"text": needle}, base=base)):
-        entry = index.entries.get(str(row["resource"]))
-        if entry is None:
+    for found in index.texts:
+        if needle not in found.lowered:
             continue
-        value, kind = str(row["value"]), str(row["field"])
+        entry, value, kind = index.entries[found.iri], found.value, found.field
         if extra and not all(word in norm(value) for word in extra):
             continue
         hit = Hit(entry, _rank(kind, value, needle), kind, value)
