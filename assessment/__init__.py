@@ -8,6 +8,7 @@ without touching the store again.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from tipkg import queries
@@ -20,19 +21,31 @@ __all__ = ["Assessor", "InputError"]
 
 
 class Assessor:
-    """Assess fact patterns against the qualification model of ``store``."""
+    """Assess fact patterns against the qualification model of ``store``. ``build_key``, if given,
+    tells the build being served apart (a web app's, read once per request); otherwise each call
+    reads the store's build record."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, build_key: Callable[[], str | None] | None = None) -> None:
         self.store = store
+        self._build_key = build_key
         self._lock = threading.Lock()
         self._cached: tuple[str, Model] | None = None
-        self.participation = participation.Cache(store)  # issue 13: which provisions bind the State
+        self.participation = participation.Cache(
+            store, self.build
+        )  # issue 13: which provisions bind the State
+
+    def build(self) -> str:
+        """What the model is kept by: the build and the last load of external data (a load changes
+        the graph without a new build)."""
+        known = self._build_key() if self._build_key else None
+        if known is not None:
+            return known
+        row = next(iter(queries.select(self.store, "build-record")))
+        last_load = row["lastLoad"]
+        return f"{text_of(row, 'build')} {last_load.value if last_load else ''}"
 
     def model(self) -> Model:
-        row = next(iter(queries.select(self.store, "build-record")))
-        # A load of external data changes the graph without a new build: it is part of the key.
-        last_load = row["lastLoad"]
-        build = f"{text_of(row, 'build')} {last_load.value if last_load else ''}"
+        build = self.build()
         cached = self._cached
         if cached is None or cached[0] != build:
             with self._lock:

@@ -17,6 +17,7 @@ record). The data are read once per build or load (``Cache``); ``annotate`` touc
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -88,14 +89,14 @@ def load(store: Store) -> Participations:
 class Cache:
     """``Participations`` of ``store``, reread when the store's build or last load changes."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, build: Callable[[], str]) -> None:
         self.store = store
+        self._build = build  # the build and last load being served (Assessor.build)
         self._lock = threading.Lock()
         self._cached: tuple[str, Participations] | None = None
 
     def get(self) -> Participations:
-        row = next(iter(queries.select(self.store, "build-record")))
-        key = f"{value(row['build'])} {value(row['lastLoad']) or ''}"
+        key = self._build()
         with self._lock:
             if self._cached is None or self._cached[0] != key:
                 self._cached = (key, load(self.store))

@@ -78,6 +78,11 @@ class Staging(ABC):
 class Store(ABC):
     """A place the graph lives in, that answers SPARQL and can be replaced whole."""
 
+    # Seconds a reader may trust what it last read of the store's state (its build record) before
+    # asking again: 0 for a local store (asking costs well under a millisecond); a remote store's
+    # own list of graphs is trusted as long, so a new build shows within that time either way.
+    state_ttl: float = 0.0
+
     def __init__(self, spec: str) -> None:
         self.spec = spec
 

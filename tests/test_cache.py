@@ -68,3 +68,48 @@ def test_a_value_made_for_a_build_that_was_replaced_meanwhile_is_not_kept():
 
     assert cache.get("build-1", "key", make_while_rebuilt) == "old"
     assert cache.get("build-2", "key", lambda: "new") == "new"
+
+
+def _counting_build_records(monkeypatch) -> list[int]:
+    """A count of the build-record queries run (the real query still runs)."""
+    from tipkg import queries
+
+    seen: list[int] = []
+    original = queries.select
+
+    def select(store, name, params=None, *, base=None):
+        if name == "build-record":
+            seen.append(1)
+        return original(store, name, params, base=base)
+
+    monkeypatch.setattr(queries, "select", select)
+    return seen
+
+
+def test_an_assessment_reads_the_build_record_once_per_request(built, monkeypatch):
+    client = create_app(settings=built).test_client()
+    page = "/assess?acts=recruitment&means_none=1&purposes=use-in-armed-conflict&age=14&armed_conflict=non-international"
+    assert client.get(page).status_code == 200  # the model loaded
+    seen = _counting_build_records(monkeypatch)
+    assert client.get(page).status_code == 200
+    assert len(seen) == 1  # the page, the model and the participations share the request's
+    answer = client.post("/api/assess", json={"acts": ["recruitment"], "purposes": ["use-in-armed-conflict"]})
+    assert answer.status_code == 200 and len(seen) == 2
+
+
+def test_a_store_with_a_state_ttl_is_asked_for_its_build_once_per_ttl(tmp_path, monkeypatch):
+    settings = settings_for("memory:", minimal_ontology(tmp_path / "ontology"))
+    store = open_store(settings)
+    build(settings, store=store)
+    app = create_app(settings=settings, store=store)
+    seen = _counting_build_records(monkeypatch)
+    monkeypatch.setattr(store, "state_ttl", 0.5, raising=False)
+    for _ in range(3):
+        with app.test_request_context():
+            built = build_id()
+    assert len(seen) == 1
+    time.sleep(1.05)  # past the ttl, and a new build names a new second
+    build(settings, store=store)
+    with app.test_request_context():
+        assert build_id() != built
+    assert len(seen) == 2

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from tipkg.assessment import Assessor, InputError
+from tipkg.webapp import cache
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -18,8 +19,14 @@ def assessor() -> Assessor:
     from tipkg.webapp import current_store
 
     if "tipkg.assessor" not in current_app.extensions:
-        current_app.extensions["tipkg.assessor"] = Assessor(current_store())
+        # Keyed by the build record the request already read (webapp/cache.py), not read again.
+        current_app.extensions["tipkg.assessor"] = Assessor(current_store(), _served_build)
     return current_app.extensions["tipkg.assessor"]
+
+
+def _served_build() -> str | None:
+    key = cache.build_key()
+    return None if key is None else repr(key)
 
 
 MAX_INPUT_BYTES = 64 * 1024  # an assessment input is a few hundred bytes

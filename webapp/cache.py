@@ -3,7 +3,8 @@
 The graph changes only when it is rebuilt, so what a page shapes from query rows can be kept until
 the next build: ``per_build(name, params, make)`` returns ``make()``'s value, computed at most once
 per build for each ``(name, params)``. The build is told apart by its build record (one cheap
-query, run once per request); a new build empties the cache. Each app keeps its own cache
+query, run once per request, or once per few seconds on a remote store); a new build empties the
+cache. Each app keeps its own cache
 (``create_app`` gives it one), so two apps on two stores, or with two base IRIs, never share a
 value. A store without a build record is not cached at all: nothing says when it changes.
 
@@ -15,6 +16,7 @@ cache is bounded by the size of the graph.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -25,6 +27,7 @@ from tipkg.queries.rows import value
 
 T = TypeVar("T")
 _EXTENSION = "tipkg.per_build"
+_SEEN = "tipkg.build_seen"  # the build record last read and when, for a store with a state_ttl
 
 
 class BuildCache:
@@ -67,13 +70,21 @@ class BuildCache:
 
 def build_key() -> tuple | None:
     """What tells the build being served apart (its id, times and triple counts), asked once per
-    request (the app context's ``g``); None when the store holds no build record."""
+    request (the app context's ``g``), or once per ``state_ttl`` seconds of the store for the app
+    (a remote store); None when the store holds no build record."""
     if "tipkg_build" not in g:
         from tipkg.webapp import current_store
 
-        rows = list(queries.select(current_store(), "build-record"))
-        fields = ("build", "started", "ended", "triples", "inferred", "lastLoad", "loads")
-        g.tipkg_build = tuple(value(rows[0][f]) for f in fields) if rows else None
+        store = current_store()
+        seen = current_app.extensions.get(_SEEN)
+        if store.state_ttl and seen and time.monotonic() - seen[1] < store.state_ttl:
+            g.tipkg_build = seen[0]
+        else:
+            read_at = time.monotonic()
+            rows = list(queries.select(store, "build-record"))
+            fields = ("build", "started", "ended", "triples", "inferred", "lastLoad", "loads")
+            g.tipkg_build = tuple(value(rows[0][f]) for f in fields) if rows else None
+            current_app.extensions[_SEEN] = (g.tipkg_build, read_at)
     return g.tipkg_build
 
 
