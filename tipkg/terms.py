@@ -84,6 +84,7 @@ class tip:
     heading: Final = "https://w3id.org/tipkg/ontology#heading"
     HiddenDisplay: Final = "https://w3id.org/tipkg/ontology#HiddenDisplay"
     illustrates: Final = "https://w3id.org/tipkg/ontology#illustrates"
+    incomingNotListed: Final = "https://w3id.org/tipkg/ontology#incomingNotListed"
     indicates: Final = "https://w3id.org/tipkg/ontology#indicates"
     Indicator: Final = "https://w3id.org/tipkg/ontology#Indicator"
     IndicatorGroup: Final = "https://w3id.org/tipkg/ontology#IndicatorGroup"

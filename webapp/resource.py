@@ -12,8 +12,6 @@ from tipkg.webapp import figures_model, instrument_model, listed, official_text,
 from tipkg.webapp.cache import per_build
 from tipkg.webapp.resource_model import Display
 
-RECORD_HOLDERS = {tip.RecordCategory, "http://purl.org/linked-data/cube#DataSet"}
-
 bp = Blueprint("resource", __name__)
 
 
@@ -47,8 +45,9 @@ def resource_context(
     if is_instrument:
         resource_model.without_parts(found, shown_as)
     # What links to a data collection's category, or to a loaded data set, is its records, up to
-    # millions: the page shows their figures (computed at load time) instead of listing or scanning them.
-    records_not_listed = bool(found.types & RECORD_HOLDERS)
+    # millions: the page shows their figures (computed at load time) instead of listing or scanning
+    # them. Which classes are so is data (tip:incomingNotListed).
+    records_not_listed = bool(found.types & shown_as.incoming_not_listed)
     incoming, links, truncated = (
         ([], [], False)
         if records_not_listed

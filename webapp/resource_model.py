@@ -31,6 +31,7 @@ class Display:
     inverse: dict[str, str] = field(default_factory=dict)
     modes: dict[str, frozenset[str]] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
+    incoming_not_listed: frozenset[str] = frozenset()  # classes (tip:incomingNotListed)
 
     def name(self, prop: str, label: str | None = None) -> str:
         """A property in plain words: its label, its display label, or (for data loaded from
@@ -52,7 +53,7 @@ class Display:
 
 
 def read_display(store: Any) -> Display:
-    """The display annotations of the graph (query ``display-properties``)."""
+    """The display annotations of the graph (queries ``display-properties`` and ``display-classes``)."""
     words: dict[str, str] = {}
     inverse: dict[str, str] = {}
     modes: dict[str, set[str]] = defaultdict(set)
@@ -68,7 +69,8 @@ def read_display(store: Any) -> Display:
             modes[prop].add(row["mode"].value)
         if row["order"] is not None:
             order[prop] = int(row["order"].value)
-    return Display(words, inverse, {p: frozenset(m) for p, m in modes.items()}, order)
+    not_listed = frozenset(row["class"].value for row in queries.select(store, "display-classes"))
+    return Display(words, inverse, {p: frozenset(m) for p, m in modes.items()}, order, not_listed)
 
 
 @dataclass(frozen=True)
