@@ -41,7 +41,7 @@ def read(store, path: Path, loader=ctdc.LOADER) -> tuple[external.Snapshot, ox.S
     context = external.LoadContext(store, BASE, None, lambda _: None)
     snapshot = loader.read(path, context)
     graph = ox.Store()
-    graph.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in snapshot.triples)
+    graph.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in external.triples(snapshot))
     return snapshot, graph
 
 
