@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 BATCH = 200_000  # quads per bulk load when a graph is replaced
+# Chunks of Lines loading at once: Oxigraph's bulk loader is one thread per load, and its CLI too
+# loads several files at once into one store.
+LOADERS = 2
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 
 
@@ -71,31 +75,36 @@ class Staging(ABC):
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad | ox.Triple | Lines]) -> int:
         """Make ``graph`` hold exactly ``quads`` (triples, quads whose own graph names are ignored,
-        or ``Lines``); their count. A chunk of lines loads in a thread while the next is made."""
+        or ``Lines``); their count. Chunks of lines load in threads while the next is made."""
         name = ox.NamedNode(graph)
         self.store.remove_graph(name) if self.store.contains_named_graph(name) else None
         count = 0
         batch: list[ox.Quad] = []
-        loading: Future | None = None
-        # One chunk loading at a time, and never beside a bulk_extend: bounded memory, one writer.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-load") as pool:
+        loading: deque[Future] = deque()
+        # LOADERS chunks at most loading at a time (bounded memory), and none beside a bulk_extend.
+        with ThreadPoolExecutor(max_workers=LOADERS, thread_name_prefix="bulk-load") as pool:
             for item in quads:
                 if isinstance(item, Lines):
-                    if loading is not None:
-                        loading.result()
-                    loading = pool.submit(
-                        self.store.bulk_load, input=item.data, format=ox.RdfFormat.N_TRIPLES, to_graph=name
+                    if len(loading) == LOADERS:
+                        loading.popleft().result()
+                    loading.append(
+                        pool.submit(
+                            self.store.bulk_load,
+                            input=item.data,
+                            format=ox.RdfFormat.N_TRIPLES,
+                            to_graph=name,
+                        )
                     )
                     count += item.count
                     continue
                 batch.append(ox.Quad(item.subject, item.predicate, item.object, name))
                 if len(batch) == BATCH:  # bounded memory for large loads
-                    if loading is not None:
-                        loading.result()
+                    while loading:
+                        loading.popleft().result()
                     self.store.bulk_extend(batch)
                     count, batch = count + len(batch), []
-            if loading is not None:
-                loading.result()
+            while loading:
+                loading.popleft().result()
             self.store.bulk_extend(batch)
             count += len(batch)
         self.changed.add(graph)
