@@ -199,7 +199,7 @@ def put(staging: Staging, snapshot: Snapshot, base: str) -> LoadResult:
     def noted() -> Iterator[ox.Triple | Lines]:
         snapshot.written = 0
         for triple in snapshot.triples:
-            if type(triple) is Lines:
+            if isinstance(triple, Lines):
                 snapshot.written += triple.count
                 for iri, by in triple.references.items():
                     if iri.startswith(prefix) and iri not in references:
@@ -357,7 +357,7 @@ def provenance(snapshot: Snapshot, base: str) -> Iterator[ox.Triple]:
 def triples(snapshot: Snapshot) -> Iterator[ox.Triple]:
     """The snapshot's triples one by one, its chunks of ``Lines`` parsed (once: a generator is consumed)."""
     for item in snapshot.triples:
-        if type(item) is Lines:
+        if isinstance(item, Lines):
             yield from item.triples()
         else:
             yield item

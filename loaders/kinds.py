@@ -92,7 +92,7 @@ def following(triples: Iterable[ox.Triple | Lines], hierarchy: ox.Store) -> Iter
     for row in solutions:
         seen.superclasses[row["class"]].add(row["superclass"])
     for triple in triples:
-        if type(triple) is not Lines:
+        if not isinstance(triple, Lines):
             seen.see(triple)
         elif any(c.startswith(TIP) or ox.NamedNode(c) in seen.superclasses for c in triple.classes):
             for one in triple.triples():

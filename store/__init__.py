@@ -80,7 +80,7 @@ class Staging(ABC):
         self.store.remove_graph(name) if self.store.contains_named_graph(name) else None
         count = 0
         batch: list[ox.Quad] = []
-        loading: deque[Future] = deque()
+        loading: deque[Future[None]] = deque()
         # LOADERS chunks at most loading at a time (bounded memory), and none beside a bulk_extend.
         with ThreadPoolExecutor(max_workers=LOADERS, thread_name_prefix="bulk-load") as pool:
             for item in quads:
