@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 BATCH = 200_000  # quads per bulk load when a graph is replaced
-# Chunks of Lines loading at once: Oxigraph's bulk loader is one thread per load, and its CLI too
-# loads several files at once into one store.
+# Chunks of Lines loading at once: Oxigraph's bulk loader works on one thread per load (its CLI
+# too loads several files into one store at once); two use both cores of the benchmark machine.
 LOADERS = 2
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 
@@ -44,8 +44,11 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 @dataclass(frozen=True)
 class Lines:
     """Many triples as N-Triples text, for a large snapshot's records a chunk at a time: Oxigraph
-    parses and loads the text itself, in Rust and without holding the GIL, so the next chunk is made
-    while this one loads (about twice the rate of ``ox.Triple`` objects, which hold it throughout).
+    parses and loads the text itself, in Rust and without holding the GIL, so that the next chunks
+    are made while earlier ones load. ``ox.Triple`` objects cost as much to make in Python as to load,
+    and ``bulk_extend`` holds the GIL while it loads them: a CTDC load ran at half the rate
+    (bench/RESULTS.md, "Load throughput after h16load"). Text made of terms as Oxigraph writes them
+    (``str`` of a ``NamedNode`` or ``Literal``) is valid N-Triples.
 
     What loading code notes of the triples it writes, a chunk states instead of being read back:
     ``references``, every IRI its objects name, each with the first subject and property naming it;
