@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from tipkg.loaders.external import LoadContext, LoadError, Snapshot
+from tipkg.store import Lines
 
 QB = "http://purl.org/linked-data/cube#"
 TIP = "https://w3id.org/tipkg/ontology#"
@@ -35,6 +36,7 @@ DCT = "http://purl.org/dc/terms/"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 TERMS_OF_USE = "CTDC Terms of Use, https://www.ctdatacollaborative.org/terms-use (cite CTDC/IOM)"
 PROGRESS_EVERY = 100_000
+CHUNK = 20_000  # records per chunk of N-Triples text: about 200,000 triples, 40 MB
 
 # The variable of each CTDC category (ontology/data/ctdc.ttl, skos:notation) -> its IRI slug.
 EXPLOITATION = {
@@ -364,7 +366,9 @@ class _Loader:
         snapshot.triples = self._triples(path, fmt, writer, snapshot)
         return snapshot
 
-    def _triples(self, path: Path, fmt: Format, writer: Writer, snapshot: Snapshot) -> Iterator[ox.Triple]:
+    def _triples(
+        self, path: Path, fmt: Format, writer: Writer, snapshot: Snapshot
+    ) -> Iterator[ox.Triple | Lines]:
         """One pass over the file: each record's observation, counted as it goes, then the data set
         and the figures, which need the counts. A bad row stops the stream, and the load it feeds
         writes nothing (it writes into a staging store)."""
@@ -425,32 +429,23 @@ class Writer:
         items: Iterator[tuple[int, Record]],
         links: Callable[[Record], Iterable[tuple[ox.NamedNode, ox.NamedNode]]] | None = None,
         tally: Tally | None = None,
-    ) -> Iterator[ox.Triple]:
-        """One ``qb:Observation`` per record; ``links`` gives a record's links to the graph's
-        resources (property, resource), such as the countries it names; each record is also
-        counted into ``tally`` when given."""
-        observation_class, in_dataset = ox.NamedNode(QB + "Observation"), ox.NamedNode(QB + "dataSet")
-        period_p, category_p = (
-            ox.NamedNode(TIP + "registrationPeriod"),
-            ox.NamedNode(TIP + "recordedCategory"),
-        )
-        value_p = ox.NamedNode(TIP + "recordedValue")
+    ) -> Iterator[Lines]:
+        """One ``qb:Observation`` per record, as N-Triples text in chunks of ``CHUNK`` records (what
+        a million records cost is building their triples: text is the cheapest form to build, and
+        the store parses it itself); ``links`` gives a record's links to the graph's resources
+        (property, resource), such as the countries it names; each record is also counted into
+        ``tally`` when given."""
+        text = _Text(self)
         for count, (number, record) in enumerate(items, start=1):
             if tally is not None:
                 tally.add(record)
-            node = ox.NamedNode(f"{self.base}/record/{number - 1}")
-            yield ox.Triple(node, RDF_TYPE, observation_class)
-            yield ox.Triple(node, in_dataset, self.node)
-            if record.period:
-                yield ox.Triple(node, period_p, self._literal("", record.period))
-            for slug in sorted(record.present):
-                yield ox.Triple(node, category_p, self.category(slug))
-            for variable, text in record.values:
-                yield ox.Triple(node, value_p, self._literal(variable, text))
-            for predicate, resource in links(record) if links else ():
-                yield ox.Triple(node, predicate, resource)
+            text.add(f"{self.base}/record/{number - 1}", record, links(record) if links else ())
+            if count % CHUNK == 0:
+                yield text.chunk()
             if count % PROGRESS_EVERY == 0:
                 self.context.progress(f"  wrote {count:,} records")
+        if text.lines:
+            yield text.chunk()
 
     def _literal(self, variable: str, text: str) -> ox.Literal:
         key = (variable, text)
@@ -484,6 +479,61 @@ class Writer:
             yield t(TIP + "registrationPeriod", ox.Literal(period))
         if other:
             yield t(TIP + "withCategory", self.category(other))
+
+
+class _Text:
+    """Observations as N-Triples lines, with what ``Lines`` states of them. The end of each line
+    after its subject is made once per distinct object, by Oxigraph's own serialisation."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.type = ox.NamedNode(QB + "Observation")
+        self.in_dataset = ox.NamedNode(QB + "dataSet")
+        self.period_p = ox.NamedNode(TIP + "registrationPeriod")
+        self.category_p = ox.NamedNode(TIP + "recordedCategory")
+        self.value_p = ox.NamedNode(TIP + "recordedValue")
+        self.head = f" {RDF_TYPE} {self.type} .\n", f" {self.in_dataset} {writer.node} .\n"
+        # A period, a value, or a link (property, resource) -> the end of its line.
+        self.ends: dict[str | tuple[str, str], str] = {}
+        self.links: dict[tuple[ox.NamedNode, ox.NamedNode], str] = {}
+        self.lines: list[str] = []  # subject, end, subject, end...
+        self.references: dict[str, tuple[ox.NamedNode, ox.NamedNode]] = {}
+
+    def add(self, iri: str, record: Record, links: Iterable[tuple[ox.NamedNode, ox.NamedNode]]) -> None:
+        subject, lines, ends, references = f"<{iri}>", self.lines, self.ends, self.references
+        if not references:  # the chunk's first record names the class and the data set
+            node = ox.NamedNode(iri)
+            references[self.type.value] = (node, RDF_TYPE)
+            references[self.writer.node.value] = (node, self.in_dataset)
+        lines += (subject, self.head[0], subject, self.head[1])
+        if record.period:
+            if record.period not in ends:
+                ends[record.period] = f" {self.period_p} {self.writer._literal('', record.period)} .\n"
+            lines += (subject, ends[record.period])
+        for slug in sorted(record.present):
+            self._link(iri, self.category_p, self.writer.category(slug))
+        for key in record.values:
+            if key not in ends:
+                ends[key] = f" {self.value_p} {self.writer._literal(*key)} .\n"
+            lines += (subject, ends[key])
+        for predicate, resource in links:
+            self._link(iri, predicate, resource)
+
+    def _link(self, iri: str, predicate: ox.NamedNode, resource: ox.NamedNode) -> None:
+        key = (predicate, resource)
+        if key not in self.links:
+            self.links[key] = f" {predicate} {resource} .\n"
+        if resource.value not in self.references:
+            self.references[resource.value] = (ox.NamedNode(iri), predicate)
+        self.lines += (f"<{iri}>", self.links[key])
+
+    def chunk(self) -> Lines:
+        """The lines so far, and a new chunk begun."""
+        done = Lines(
+            "".join(self.lines).encode(), len(self.lines) // 2, self.references, frozenset([self.type.value])
+        )
+        self.lines, self.references = [], {}
+        return done
 
 
 LOADER = _Loader()

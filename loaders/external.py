@@ -38,7 +38,7 @@ from tipkg.loaders import kinds
 from tipkg.loaders.record import now
 from tipkg.namespaces import PREFIXES, TIP, graph_iri
 from tipkg.queries.rows import value
-from tipkg.store import Progress, Staging, Store, open_store
+from tipkg.store import Lines, Progress, Staging, Store, open_store
 from tipkg.store.oxigraph import MemoryStore
 
 # Source name -> the module that reads it. A new kind of file is one module and one line here.
@@ -84,7 +84,8 @@ class Snapshot:
     snapshot: str  # this version's id within the source, a slug such as "2024-09-26"
     title: str
     files: list[Path]
-    triples: Iterable[ox.Triple] = field(repr=False)  # a list, or a generator for a large file (read once)
+    # A list, or a generator for a large file (read once); a large file's records as chunks of Lines.
+    triples: Iterable[ox.Triple | Lines] = field(repr=False)
     as_of: date | None = None  # the date the data speaks for (the list's date, the table's status date)
     licence: str | None = None  # the licence or terms of use, in words or as a URL
     read: int = 0  # records read
@@ -195,9 +196,16 @@ def put(staging: Staging, snapshot: Snapshot, base: str) -> LoadResult:
     prefix = f"{base}id/"
     references: dict[str, tuple[ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode]] = {}
 
-    def noted() -> Iterator[ox.Triple]:
+    def noted() -> Iterator[ox.Triple | Lines]:
         snapshot.written = 0
         for triple in snapshot.triples:
+            if isinstance(triple, Lines):
+                snapshot.written += triple.count
+                for iri, by in triple.references.items():
+                    if iri.startswith(prefix) and iri not in references:
+                        references[iri] = by
+                yield triple
+                continue
             snapshot.written += 1
             target = triple.object
             if type(target) is ox.NamedNode:
@@ -330,7 +338,7 @@ def provenance(snapshot: Snapshot, base: str) -> Iterator[ox.Triple]:
     yield t(node, TIP + "recordsRead", number(snapshot.read))
     yield t(node, TIP + "recordsLoaded", number(snapshot.loaded))
     yield t(node, TIP + "recordsSkipped", number(len(snapshot.skipped)))
-    written = snapshot.written if snapshot.written is not None else len(list(snapshot.triples))
+    written = snapshot.written if snapshot.written is not None else sum(1 for _ in triples(snapshot))
     yield t(node, TIP + "tripleCount", number(written))
     for skip in snapshot.skipped[:MAX_REPORTED]:
         yield t(node, TIP + "skipped", ox.Literal(str(skip)))
@@ -344,6 +352,15 @@ def provenance(snapshot: Snapshot, base: str) -> Iterator[ox.Triple]:
         yield t(file_node, _RDF + "type", ox.NamedNode(TIP + "SourceFile"))
         yield t(file_node, TIP + "path", ox.Literal(path.name))
         yield t(file_node, TIP + "sha256", ox.Literal(sha256(path)))
+
+
+def triples(snapshot: Snapshot) -> Iterator[ox.Triple]:
+    """The snapshot's triples one by one, its chunks of ``Lines`` parsed (once: a generator is consumed)."""
+    for item in snapshot.triples:
+        if isinstance(item, Lines):
+            yield from item.triples()
+        else:
+            yield item
 
 
 def sha256(path: Path) -> str:

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from tipkg import queries
 from tipkg.namespaces import PREFIXES, TIP
+from tipkg.store import Lines
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
@@ -80,16 +81,21 @@ def of(triples: Iterable[ox.Triple | ox.Quad]) -> list[ox.Triple]:
     return list(seen.kinds())
 
 
-def following(triples: Iterable[ox.Triple], hierarchy: ox.Store) -> Iterator[ox.Triple]:
+def following(triples: Iterable[ox.Triple | Lines], hierarchy: ox.Store) -> Iterator[ox.Triple | Lines]:
     """``triples`` as they come, then the kinds of the subjects they type, from the class hierarchy
     in ``hierarchy`` (the store a snapshot is loaded into) and in ``triples``. Streams: a large
-    snapshot is read once and only its types are kept."""
+    snapshot is read once and only its types are kept. A chunk of ``Lines`` is parsed only if it
+    types with a class that can be or shadow a kind (records typed ``qb:Observation`` are not)."""
     seen = _Types()
     solutions = hierarchy.query(queries.get("class-hierarchy").text, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     for row in solutions:
         seen.superclasses[row["class"]].add(row["superclass"])
     for triple in triples:
-        seen.see(triple)
+        if not isinstance(triple, Lines):
+            seen.see(triple)
+        elif any(c.startswith(TIP) or ox.NamedNode(c) in seen.superclasses for c in triple.classes):
+            for one in triple.triples():
+                seen.see(one)
         yield triple
     yield from seen.kinds()

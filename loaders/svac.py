@@ -43,6 +43,7 @@ from tipkg.loaders.ctdc import (
 )
 from tipkg.loaders.external import LoadContext, LoadError, Skip, Snapshot
 from tipkg.queries.rows import rows
+from tipkg.store import Lines
 
 FORM_CODES = {
     "1": "rape",
@@ -288,7 +289,7 @@ class _Loader:
             _count(f, formats[f], tallies[f], actor_years[f], places[f])
         located, unmatched = _locate(places, context)
         snapshot_id = "-".join(f.stem.lower() for f in files)
-        parts = []
+        parts: list[Iterator[ox.Triple | Lines]] = []
         counts: dict[str, int] = {}
         for f in files:
             writer = Writer(context, f"{snapshot_id}-{f.stem.lower()}", formats[f], prefix="svac")

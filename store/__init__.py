@@ -18,9 +18,11 @@ the project's named graphs as their default graph.
 from __future__ import annotations
 
 import importlib.util
-import itertools
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +35,34 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 BATCH = 200_000  # quads per bulk load when a graph is replaced
+# Chunks of Lines loading at once: Oxigraph's bulk loader works on one thread per load (its CLI
+# too loads several files into one store at once); two use both cores of the benchmark machine.
+LOADERS = 2
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Many triples as N-Triples text, for a large snapshot's records a chunk at a time: Oxigraph
+    parses and loads the text itself, in Rust and without holding the GIL, so that the next chunks
+    are made while earlier ones load. ``ox.Triple`` objects cost as much to make in Python as to load,
+    and ``bulk_extend`` holds the GIL while it loads them: a CTDC load ran at half the rate
+    (bench/RESULTS.md, "Load throughput after h16load"). Text made of terms as Oxigraph writes them
+    (``str`` of a ``NamedNode`` or ``Literal``) is valid N-Triples.
+
+    What loading code notes of the triples it writes, a chunk states instead of being read back:
+    ``references``, every IRI its objects name, each with the first subject and property naming it;
+    ``classes``, every class its ``rdf:type`` triples name."""
+
+    data: bytes
+    count: int  # triples
+    references: dict[str, tuple[ox.NamedNode, ox.NamedNode]] = field(default_factory=dict)
+    classes: frozenset[str] = frozenset()
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """The triples, parsed (for what needs them one by one: tests, a loader's own checks)."""
+        for quad in ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES):
+            yield quad.triple
 
 
 class Staging(ABC):
@@ -47,14 +76,38 @@ class Staging(ABC):
     changed: set[str]
     partial: bool = False
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad | ox.Triple]) -> int:
-        """Make ``graph`` hold exactly ``quads`` (triples, or quads whose own graph names are
-        ignored); their count."""
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad | ox.Triple | Lines]) -> int:
+        """Make ``graph`` hold exactly ``quads`` (triples, quads whose own graph names are ignored,
+        or ``Lines``); their count. Chunks of lines load in threads while the next is made."""
         name = ox.NamedNode(graph)
         self.store.remove_graph(name) if self.store.contains_named_graph(name) else None
-        moved = (ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
         count = 0
-        while batch := list(itertools.islice(moved, BATCH)):  # bounded memory for large loads
+        batch: list[ox.Quad] = []
+        loading: deque[Future[None]] = deque()
+        # LOADERS chunks at most loading at a time (bounded memory), and none beside a bulk_extend.
+        with ThreadPoolExecutor(max_workers=LOADERS, thread_name_prefix="bulk-load") as pool:
+            for item in quads:
+                if isinstance(item, Lines):
+                    if len(loading) == LOADERS:
+                        loading.popleft().result()
+                    loading.append(
+                        pool.submit(
+                            self.store.bulk_load,
+                            input=item.data,
+                            format=ox.RdfFormat.N_TRIPLES,
+                            to_graph=name,
+                        )
+                    )
+                    count += item.count
+                    continue
+                batch.append(ox.Quad(item.subject, item.predicate, item.object, name))
+                if len(batch) == BATCH:  # bounded memory for large loads
+                    while loading:
+                        loading.popleft().result()
+                    self.store.bulk_extend(batch)
+                    count, batch = count + len(batch), []
+            while loading:
+                loading.popleft().result()
             self.store.bulk_extend(batch)
             count += len(batch)
         self.changed.add(graph)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import external_fixture
 from tests.conftest import minimal_ontology, run_cli, settings_for
 from tipkg.config import SourceSpec, load_settings
 from tipkg.errors import BuildError, ConfigError
@@ -83,6 +84,33 @@ def test_reloading_a_snapshot_replaces_it_and_snapshots_sit_side_by_side(setting
 
 def test_a_failing_build_check_refuses_the_load(settings, tmp_path):
     external.load(settings, "fixture", DATA / "notes-a.csv")
+    bad = tmp_path / "dangling.csv"
+    bad.write_text("!example/typo,links to what the graph lacks\n")
+    with pytest.raises(BuildError, match=r"dangling-reference-violation: .*id/example/typo"):
+        external.load(settings, "fixture", bad)
+    assert [r.snapshot for r in external.loaded(open_store(settings))] == ["notes-a"]
+
+
+def snapshot_graph(settings, graph: str) -> list[str]:
+    """A loaded graph's quads as text, but the time it was loaded."""
+    return sorted(
+        str(q)
+        for q in open_store(settings).quads()
+        if q.graph_name.value == graph and "generatedAtTime" not in str(q)
+    )
+
+
+def test_triples_given_as_lines_of_text_load_and_are_checked_as_the_same_triples(
+    settings, tmp_path, monkeypatch
+):
+    # A large file's records come as chunks of N-Triples text (store.Lines), which Oxigraph parses
+    # itself: the same graph, the same provenance and count, the same reference check.
+    first = external.load(settings, "fixture", DATA / "notes-a.csv")
+    as_triples = snapshot_graph(settings, first.graph)
+    monkeypatch.setattr(external_fixture, "AS_LINES", True)
+    again = external.load(settings, "fixture", DATA / "notes-a.csv")
+    assert again.triples == first.triples == len(as_triples) + 1
+    assert snapshot_graph(settings, first.graph) == as_triples
     bad = tmp_path / "dangling.csv"
     bad.write_text("!example/typo,links to what the graph lacks\n")
     with pytest.raises(BuildError, match=r"dangling-reference-violation: .*id/example/typo"):
