@@ -30,9 +30,8 @@ class Assessor:
         self._build_key = build_key
         self._lock = threading.Lock()
         self._cached: tuple[str, Model] | None = None
-        self.participation = participation.Cache(
-            store, self.build
-        )  # issue 13: which provisions bind the State
+        # issue 13: which provisions bind the State, kept by the same key as the model
+        self.participation = participation.Cache(store, self.build)
 
     def build(self) -> str:
         """What the model is kept by: the build and the last load of external data (a load changes

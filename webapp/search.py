@@ -122,7 +122,6 @@ def _arguments() -> tuple[str, str]:
 
 @bp.get("/search")
 def search():
-
     text, kind = _arguments()
     context: dict = {"q": text, "kind": kind, "ways_in": WAYS_IN, "hits": [], "facets": []}
     if not text:
