@@ -107,6 +107,10 @@ def test_a_purpose_page_lists_its_overlaps_with_their_conditions(client):
     assert "Powers attaching to ownership are exercised over the victim" in overlaps  # its condition
     assert "Crimes against humanity" in overlaps and "Conflict-related sexual violence" in overlaps
     assert 'href="/id/qualification/crime-against-humanity-sexual-slavery"' in overlaps_html
+    # A war crime in both kinds of conflict (Rome Statute art. 8(2)(b)(xxii) and (e)(vi)): both are
+    # shown, not whichever row came first (it had read "Only for Non-international armed conflict").
+    war_crime = overlaps[overlaps.index("war crime of sexual slavery") :][:1500]
+    assert "Only for International armed conflict; Non-international armed conflict" in war_crime
     assert "Cite this" in text and "Sexual slavery, https://w3id.org/tipkg/id/purpose/sexual-slavery" in text
 
 

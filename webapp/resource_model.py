@@ -274,6 +274,13 @@ def overlaps(store: Any, iri: str, base: str) -> list[dict]:
             overlap = found[key] = _overlap(row, base)
         if row["role"].value not in overlap["roles"]:
             overlap["roles"].append(row["role"].value)
+        # An overlap may hold in more than one conflict type or age group (a war crime in both
+        # international and non-international conflict): one row each, every one shown.
+        for name, key in (("ageGroupLabel", "age_groups"), ("conflictTypeLabel", "conflict_types")):
+            label = value(row[name])
+            if label and label not in overlap[key]:
+                overlap[key].append(label)
+                overlap[key].sort()
         if row["member"] is not None and row["member"].value != iri:
             member = entry(
                 row["member"].value, value(row["memberLabel"]), base, element=truthy(row["memberIsElement"])
@@ -295,8 +302,8 @@ def _overlap(row: Any, base: str) -> dict:
         "condition": value(row["condition"]),
         "framework": linked("framework"),
         "qualification": linked("qualification"),
-        "age_group": value(row["ageGroupLabel"]),
-        "conflict_type": value(row["conflictTypeLabel"]),
+        "age_groups": [],
+        "conflict_types": [],
         "conduct": [],
         "provisions": [],
     }
