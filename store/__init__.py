@@ -135,6 +135,9 @@ class Store(ABC):
     # asking again: 0 for a local store (asking costs well under a millisecond); a remote store's
     # own list of graphs is trusted as long, so a new build shows within that time either way.
     state_ttl: float = 0.0
+    # Whether queries from several threads run at once: a remote server's do (the client waits on the
+    # network); pyoxigraph holds the GIL while it evaluates, so threads would only take turns.
+    concurrent_reads: bool = False
 
     def __init__(self, spec: str) -> None:
         self.spec = spec

@@ -109,6 +109,7 @@ def ask_result(data: bytes) -> bytes:
 
 class SparqlStore(Store):
     state_ttl = GRAPHS_TTL  # the build record costs a round trip (17 ms on Virtuoso): once per 10 s
+    concurrent_reads = True
 
     def __init__(
         self,

@@ -302,3 +302,29 @@ def test_the_page_queries_answer_as_before_the_kinds_were_stored(virtuoso_store)
     _, remote = virtuoso_store
     assert pairs(remote, STORED) == pairs(remote, AT_QUERY_TIME)
     assert assert_pages_as_before(remote) > 30
+
+
+def test_resource_pages_read_the_same_on_virtuoso_with_their_queries_run_at_once(virtuoso_store, built):
+    # On a remote store a page's independent queries run in threads (store.concurrent_reads);
+    # the page a person reads must say what the embedded store's says, query by query in turn.
+    import re
+
+    from tipkg.webapp import create_app
+
+    settings, remote = virtuoso_store
+    assert remote.concurrent_reads
+    there, here = create_app(settings=settings).test_client(), create_app(settings=built).test_client()
+
+    def main_text(client, path: str) -> str:
+        answer = client.get(path, headers={"Accept": "text/html"})
+        assert answer.status_code == 200, path
+        page = answer.get_data(as_text=True)
+        main = page[page.index("<main") : page.index("</main>")]
+        return " ".join(re.sub(r"<[^>]+>", " ", main).split())
+
+    for path in ("/id/purpose/sexual-slavery", "/id/provision/rome-statute-art-7-2-c", "/id/act/recruitment"):
+        text = main_text(there, path)
+        assert "Overlaps" in text or "overlap" in text.lower(), path
+        # The same words: entries that tie in a list's order may come in another order per engine.
+        assert sorted(text.split()) == sorted(main_text(here, path).split()), path
+    assert there.get("/id/purpose/no-such-purpose").status_code == 404

@@ -4,6 +4,10 @@ neighbourhood as JSON) and ``/instruments``. Routes only: the shaping is in ``re
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from tipkg.terms import dcterms, tip
@@ -13,6 +17,20 @@ from tipkg.webapp.cache import per_build
 from tipkg.webapp.resource_model import Display
 
 bp = Blueprint("resource", __name__)
+# Threads that run a page's independent queries at once on a store that answers them so (a remote
+# server: the app only waits on the network); on the embedded store each runs in the request's thread.
+_QUERIES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tipkg-page-query")
+
+
+class _Ahead:
+    """``make(*args)``, started now in a thread when ``store.concurrent_reads``, else when asked for."""
+
+    def __init__(self, store: Any, make: Callable[..., Any], *args: Any) -> None:
+        self._future: Future | None = _QUERIES.submit(make, *args) if store.concurrent_reads else None
+        self._make, self._args = make, args
+
+    def result(self) -> Any:
+        return self._future.result() if self._future else self._make(*self._args)
 
 
 def _base() -> str:
@@ -38,9 +56,12 @@ def resource_context(
     ``cited_by`` (a kind's slug) and ``page`` (from 1) choose which of the resources that cite it as
     a source are listed; a bad choice is a 400 or 404 with a message."""
     store, base, shown_as = _store(), _base(), display()
+    overlaps = _Ahead(store, resource_model.overlaps, store, iri, base)  # needs nothing of outgoing
     found = resource_model.outgoing(store, iri, base, shown_as)
     if found is None:
         return None
+    provision = bool(found.citation and found.in_instrument)
+    official = _Ahead(store, official_text.official_text, store, iri, base) if provision else None
     is_instrument = tip.LegalInstrument in found.types
     if is_instrument:
         resource_model.without_parts(found, shown_as)
@@ -61,7 +82,6 @@ def resource_context(
     source = shown_as.name(dcterms.source)
     links.extend((item, source) for _, entries in cited["groups"] for item in entries)
     label, kinds = found.label, found.kinds or ["resource"]
-    provision = bool(found.citation and found.in_instrument)
     return {
         "iri": iri,
         "rest": rest,
@@ -75,10 +95,10 @@ def resource_context(
         "incoming_truncated": truncated,
         "records_not_listed": records_not_listed,
         "cited": cited,
-        "overlaps": resource_model.overlaps(store, iri, base),
+        "overlaps": overlaps.result(),
         "citation": f"{found.in_instrument}, {found.citation}" if provision else f"{label}, {iri}",
         "is_provision": provision,
-        "official": official_text.official_text(store, iri, base) if provision else None,
+        "official": official.result() if official else None,
         "cited_in": {"text": found.in_instrument, "href": found.instrument_href, "citation": found.citation}
         if provision
         else None,
