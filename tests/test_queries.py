@@ -46,6 +46,34 @@ def test_where_inside_comments_strings_iris_and_variable_names_is_not_mistaken_f
     ox.Store().query(out)
 
 
+def test_values_go_into_the_subquery_a_where_group_opens_with_and_only_that_one():
+    # The parameter's rows are found in the subquery first (the planning Virtuoso needs); a subquery
+    # after other patterns is left alone, and so is one in the CONSTRUCT template's place.
+    text = (
+        "SELECT ?l WHERE {\n  # first the rows\n  { SELECT ?o WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } }"
+        " ?o <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    )
+    out = insert_values(text, {"s": ox.NamedNode("http://x")})
+    assert "{ SELECT ?s WHERE { VALUES (?s) { (<http://x>) } ?s ?p ?o }" in out
+    assert out.count("VALUES") == 1
+    later = "SELECT * WHERE { ?s ?p ?o { SELECT ?o WHERE { ?o ?q ?r } } }"
+    assert insert_values(later, {"s": ox.NamedNode("http://x")}).startswith(
+        "SELECT * WHERE { VALUES (?s) { (<http://x>) } ?s ?p ?o {"
+    )
+    group = "SELECT * WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } }"
+    assert insert_values(group, {"s": ox.NamedNode("http://x")}).startswith(
+        "SELECT * WHERE { VALUES (?s) { (<http://x>) } { ?s ?p ?o }"
+    )
+    ox.Store().query(out)
+
+
+def test_the_queries_that_open_with_a_subquery_bind_their_parameter_inside_it():
+    for name in ("case-figures", "resource-overlaps"):
+        bound = queries.get(name).bind({"resource": "https://w3id.org/tipkg/id/purpose/forced-labour"})
+        inner = bound.index("SELECT", bound.index("WHERE"))
+        assert bound.index("VALUES (?resource)") > inner, name
+
+
 def test_a_parametrised_query_without_where_is_refused():
     with pytest.raises(QueryError, match="WHERE"):
         insert_values("ASK { ?s ?p ?o }", {"s": ox.NamedNode("http://x")})
