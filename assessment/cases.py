@@ -30,6 +30,8 @@ def load_cases(store: Store) -> dict[str, Case]:
                 iri, text_of(row, "label"), int(text_of(row, "order")) if row["order"] is not None else None
             ),
         )
+        if row["noMeans"] is not None and row["noMeans"].value == "true":
+            case.input.setdefault("means", [])
         key = text_of(row, "key") if row["key"] is not None else None
         value = text_of(row, "value") if row["value"] is not None else None
         _add_fact(case.input, key, value)

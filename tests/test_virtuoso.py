@@ -328,3 +328,44 @@ def test_resource_pages_read_the_same_on_virtuoso_with_their_queries_run_at_once
         # The same words: entries that tie in a list's order may come in another order per engine.
         assert sorted(text.split()) == sorted(main_text(here, path).split()), path
     assert there.get("/id/purpose/no-such-purpose").status_code == 404
+
+
+def test_queries_read_the_builds_graphs_from_one_union_graph_and_the_files_as_named_graphs(
+    virtuoso_store, tmp_path, monkeypatch
+):
+    # Virtuoso's cost per query grows with the default graphs named: a build writes its graphs into
+    # build-union too, which stands for them in the default graph; named graphs stay per file.
+    from tipkg.loaders import external
+    from tipkg.store.sparql import UNION
+
+    monkeypatch.setitem(external.LOADERS, "fixture", "tests.external_fixture")
+    settings, _ = virtuoso_store
+    remote = open_store(settings)
+    union = remote.graph_prefix + UNION
+    assert union not in remote.graphs() and remote.default_graphs() == [union]
+    files = remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {row["g"].value for row in files} == set(remote.graphs())  # GRAPH ?g: never the union
+    assert union not in {q.graph_name.value for q in remote.quads()}  # nor in an export
+    notes = tmp_path / "union-notes.csv"
+    notes.write_text("act/recruitment,a note beside the union graph\n")
+    result = external.load(settings, "fixture", notes)
+    try:
+        loaded = open_store(settings)
+        assert loaded.default_graphs() == [union, result.graph]  # a load leaves the union as it was
+        # The same triples (a triple two files state is one triple of the union, as on Oxigraph).
+        count = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        union_count = int(next(iter(loaded.select(count)))["n"].value)
+        per_file = int(next(iter(loaded.select(count, default_graphs=loaded.graphs())))["n"].value)
+        assert union_count == per_file > 20000
+    finally:
+        external.unload(settings, "fixture")
+    # A store a build wrote before there was a union graph: every graph of the project, as before.
+    before = answers(remote, "case-facts", {})
+    remote.update(f"DROP SILENT GRAPH <{union}>")
+    try:
+        older = open_store(settings)
+        assert older.default_graphs() == older.graphs()
+        assert answers(older, "case-facts", {}) == before
+    finally:
+        build(settings)
+    assert open_store(settings).default_graphs() == [union]
