@@ -51,10 +51,10 @@ VERBATIM_PREDICATES = {TIP.quotation}
 # the seed's own section heading ("sect. 4.4.3, Strengthening ...").
 CITATION = (TIP.locator, TIP.Pinpoint)
 
-# A span in typographic quotation marks is exempt only on a node that cites a provision (its
-# dcterms:source or tip:provision is a tip:Provision): then the span is a short quotation of that
-# provision's official text with a pinpoint on the same node, as the glossary's legal definitions
-# are. The words around the quotation are still checked.
+# A span in typographic quotation marks is exempt only on a node that links to a provision (by
+# dcterms:source, tip:provision, tip:legalBasis or any other property whose value is a tip:Provision):
+# then the span is a short quotation of the provision's official text with its pinpoint on the same
+# node, as in the glossary's legal definitions. The words around the quotation are still checked.
 QUOTED = re.compile(r"“[^”]*”")
 
 
@@ -166,8 +166,7 @@ class Kinds:
         )
 
     def cites_a_provision(self, s) -> bool:
-        cited = set(self.graph.objects(s, DCTERMS.source)) | set(self.graph.objects(s, TIP.provision))
-        return bool(cited & self.provisions)
+        return any(o in self.provisions for o in self.graph.objects(s))
 
 
 def checked_parts(kinds: Kinds, s, p, o: Literal) -> list[str]:
