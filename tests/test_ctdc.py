@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.browser import axe_violations
+from tests.browser import axe_violations, overlapping_year_labels
 from tests.conftest import serving, settings_for
 from tipkg.loaders import ctdc, external
 from tipkg.loaders.build import build
@@ -231,6 +231,7 @@ def test_the_forced_labour_page_draws_the_chart_and_the_table_behind_it(browser,
         assert shown == dict(by_year)
         synthetic = page.locator("section.figure-series", has_text="Synthetic")
         assert "SYNTHETIC" in synthetic.inner_text()
+        assert overlapping_year_labels(page) == []
         assert axe_violations(page) == []
     finally:
         context.close()

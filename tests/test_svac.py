@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.browser import axe_violations, shot
+from tests.browser import axe_violations, overlapping_year_labels, shot
 from tests.conftest import ROOT, serving, settings_for
 from tests.test_ctdc import figures, read
 from tipkg.loaders import external, svac
@@ -319,6 +319,7 @@ def test_in_chromium_the_country_page_shows_the_actors_and_the_rape_page_the_cou
             in section.locator("p", has_text="actor-years with sexual violence").inner_text()
         )
         assert "not prevalence" in page.locator("section.country-reports").inner_text()
+        assert overlapping_year_labels(page) == []  # 33 years of reports in one chart
         assert axe_violations(page) == []
         shot(page, "country-cd-svac")
 
