@@ -65,8 +65,10 @@ def main(argv: list[str] | None = None) -> None:
         )
         build(settings)
         clients = {
-            "memory": create_app(settings=settings).test_client(),
-            "disk": create_app(settings=dataclasses.replace(settings, serve_from_memory=False)).test_client(),
+            "memory": create_app(settings=settings, long_lived=True).test_client(),
+            "disk": create_app(
+                settings=dataclasses.replace(settings, serve_from_memory=False), long_lived=True
+            ).test_client(),
         }
         for name, path in PAGES.items():
             row: list[Any] = [name, path]

@@ -323,7 +323,9 @@ def _serve_and_time(config: dict, pages: list[Page], runs: int, snapshot: str) -
     started = time.perf_counter()
     store.query("ASK {}")  # open the build; with serve_from_memory, copy it into memory
     opened = time.perf_counter() - started
-    found = time_pages(create_app(settings=settings, store=store).test_client(), pages, runs)
+    # As `tipkg serve` builds it (long_lived): its tables kept out of the garbage collector's walks.
+    app = create_app(settings=settings, store=store, long_lived=True)
+    found = time_pages(app.test_client(), pages, runs)
     rss, peak = memory_of(os.getpid())
     workers = [memory_of(p.pid) for p in multiprocessing.active_children() if p.pid]
     memory = {

@@ -113,3 +113,37 @@ def test_a_store_with_a_state_ttl_is_asked_for_its_build_once_per_ttl(tmp_path, 
     with app.test_request_context():
         assert build_id() != built
     assert len(seen) == 2
+
+
+def test_a_served_app_keeps_its_modules_and_build_tables_out_of_the_garbage_collectors_walks(built):
+    # A full collection walks every object of the oldest generation: with the modules and the tables
+    # kept per build there, an assessment page paused 12-50 ms one request in a few dozen. `tipkg
+    # serve` builds its app long-lived, and a table made for a build is frozen with it; a table per
+    # resource is not (there may be millions), and an app of the tests freezes nothing.
+    import gc
+
+    from tipkg.webapp import LONG_LIVED
+    from tipkg.webapp.server import Server
+
+    gc.unfreeze()
+    try:
+        plain = create_app(settings=built)
+        assert gc.get_freeze_count() == 0 and LONG_LIVED not in plain.extensions
+        assert plain.test_client().get("/matrix").status_code == 200
+        assert gc.get_freeze_count() == 0
+
+        app = Server(built, "127.0.0.1", 0).load()
+        assert app.extensions[LONG_LIVED]
+        at_start = gc.get_freeze_count()
+        assert at_start > 10_000  # the modules
+        client = app.test_client()
+        assert client.get("/matrix").status_code == 200  # the matrix, a table of the build
+        after_matrix = gc.get_freeze_count()
+        assert after_matrix > at_start
+        assert client.get("/matrix").status_code == 200  # kept: nothing frozen again
+        assert gc.get_freeze_count() == after_matrix
+        with app.test_request_context():
+            per_build("test-one-resource", "https://w3id.org/tipkg/id/act/recruitment", lambda: [{"a": [1]}])
+        assert gc.get_freeze_count() == after_matrix
+    finally:
+        gc.unfreeze()  # the tests' own objects, collectable again

@@ -103,4 +103,28 @@ def per_build(name: str, params: Hashable, make: Callable[[], T]) -> T:
     build = build_key()
     if build is None:
         return make()
+    from tipkg.webapp import LONG_LIVED
+
+    if current_app.extensions.get(LONG_LIVED) and not _names_a_resource(params):  # a table of the build
+        return current_app.extensions[_EXTENSION].get(build, (name, params), lambda: _kept(make))
     return current_app.extensions[_EXTENSION].get(build, (name, params), make)
+
+
+def _names_a_resource(params: Hashable) -> bool:
+    """Whether ``params`` hold an IRI: a value per resource, of which there may be millions.
+
+    >>> _names_a_resource(None), _names_a_resource(("child", "any")), _names_a_resource("https://x/id/a")
+    (False, False, True)
+    """
+    values = params if isinstance(params, tuple) else (params,)
+    return any(isinstance(v, str) and v.startswith(("http://", "https://")) for v in values)
+
+
+def _kept(make: Callable[[], T]) -> T:
+    """``make()``'s value, out of the garbage collector's walks with what lives now (bounded: once
+    per table of the build, and a table replaced by the next build's is freed by reference count)."""
+    from tipkg.webapp import keep_out_of_gc
+
+    made = make()
+    keep_out_of_gc()
+    return made

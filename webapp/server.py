@@ -48,7 +48,7 @@ class Server(BaseApplication):
     def load(self):
         from tipkg.webapp import create_app
 
-        return create_app(settings=self.settings)
+        return create_app(settings=self.settings, long_lived=True)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
