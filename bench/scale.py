@@ -55,6 +55,7 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -468,6 +469,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if server:
             server.stop()
+        shutil.rmtree(work, ignore_errors=True)  # generated files and stores: GBs at 10^6
 
 
 def run(args, work: Path, spec: str, server) -> None:
