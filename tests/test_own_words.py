@@ -40,8 +40,8 @@ N = 12
 # citation, "<instrument title>, art. 3(1)(a)").
 NAME_PREDICATES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, DCTERMS.alternative}
 NAMED_CLASSES = {TIP.Document, TIP.Organisation, TIP.Provision}
-# The same names inside commentary ("the Team of Experts on the Rule of Law and Sexual Violence in
-# Conflict supports ...") are names too: a run is not counted where it lies within a name that the
+# The same names inside commentary (a description that names the Team of Experts of resolution
+# 1888 (2009) by its full title) are names too: a run is not counted where it lies within a name the
 # graph itself gives, by the rule above, to one of its resources. Only names of at least
 # NAME_MIN words are looked for, so a short label never hides a copied sentence around it.
 NAME_MIN = 4
