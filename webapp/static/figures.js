@@ -11,7 +11,7 @@
     var width = Math.max(280, Math.min(element.clientWidth || 640, 720));
     var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : null;
     // A bar for every year, a label for every step-th: the widest label and a gap of 8 px must fit
-    // in the room between labels (33 years of SVAC in 640 px ran their labels into each other).
+    // in the room between labels (SVAC's 27 years, 1989-2015, ran their labels into each other).
     var probe = document.createElement("canvas").getContext("2d");
     probe.font = FONT;
     var widest = Math.max.apply(null, labels.map(function (l) { return probe.measureText(String(l)).width; }));
