@@ -44,7 +44,6 @@ def create_app(
     from tipkg.webapp.resource import bp as resource
     from tipkg.webapp.sanctions import bp as sanctions
     from tipkg.webapp.search import bp as search
-    from tipkg.webapp.sparql import bp as sparql
     from tipkg.webapp.training_page import bp as training_page
     from tipkg.webapp.vendor import bp as vendor
     from tipkg.webapp.vocabulary import bp as vocabulary
@@ -53,7 +52,6 @@ def create_app(
     app.register_blueprint(health)
     app.register_blueprint(api)
     app.register_blueprint(pages)
-    app.register_blueprint(sparql)
     app.register_blueprint(linked_data)
     for blueprint in (
         filters,
@@ -72,8 +70,9 @@ def create_app(
     ):
         app.register_blueprint(blueprint)
 
-    from tipkg.webapp import errors
+    from tipkg.webapp import errors, sparql
 
+    sparql.mount(app)  # /sparql ahead of the pages, inside the security headers
     errors.install(app)  # errors by class, negotiated; security headers on every response
     if long_lived:
         app.extensions[LONG_LIVED] = True

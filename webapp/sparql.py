@@ -4,21 +4,31 @@ Queries by GET, by POST urlencoded and by POST ``application/sparql-query``; the
 ``default-graph-uri`` / ``named-graph-uri``; results in the format the client accepts (or names with
 ``format``). Updates and ``SERVICE`` are refused; a time limit and a cap on the answer's size stop runaway queries.
 With no query, GET answers with a SPARQL 1.1 Service Description.
+
+The endpoint is a WSGI app of its own on werkzeug's request and response, mounted in front of the
+Flask app (``mount``): Flask's request context, URL matching and response hooks cost more than a
+point query, and the endpoint needs none of them. Its errors are JSON, by the classes of
+``tipkg.webapp.errors``, and the security headers wrap it as they wrap every page.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Flask
 from werkzeug.datastructures import MIMEAccept, MultiDict
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Request, Response
 
+from tipkg.config import Settings
 from tipkg.errors import StoreError
 from tipkg.queries import _is_keyword, _scan
 from tipkg.store.sparql import query_form
+from tipkg.webapp.errors import failure
 from tipkg.webapp.sparql_runner import (
     RDF_TYPES,
     RESULT_TYPES,
@@ -30,7 +40,8 @@ from tipkg.webapp.sparql_runner import (
     WorkerUnavailable,
 )
 
-bp = Blueprint("sparql", __name__)
+PATH = "/sparql"
+METHODS = "GET, POST, OPTIONS"
 MAX_QUERY_BYTES = 1024 * 1024
 MAX_DEPTH = 256  # groups and brackets nested deeper than any real query; the parser recurses on them
 FORMAT_NAMES = {
@@ -69,75 +80,115 @@ class ProtocolError(Exception):
         self.status = status
 
 
-def runner() -> Runner:
-    from tipkg.webapp import current_store
-
-    if "tipkg.sparql" not in current_app.extensions:
-        current_app.extensions["tipkg.sparql"] = Runner(current_app.config["TIPKG_SETTINGS"], current_store())
-    return current_app.extensions["tipkg.sparql"]
+class _Request(Request):
+    # A form or body past the query's own cap is refused 413 before it is read whole.
+    max_content_length = MAX_QUERY_BYTES + 64 * 1024
+    max_form_memory_size = MAX_QUERY_BYTES + 64 * 1024
 
 
-def _error(status: int, message: str):
-    response = jsonify(error=message, status=status)
-    response.status_code = status
-    return _common_headers(response)
+class Endpoint:
+    """The /sparql WSGI app of ``app`` (its settings, its store)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.settings = app.config["TIPKG_SETTINGS"]
+        self.app = app
+
+    @property
+    def runner(self) -> Runner:
+        runner = self.app.extensions.get("tipkg.sparql")
+        if runner is None:
+            runner = self.app.extensions["tipkg.sparql"] = Runner(
+                self.settings, self.app.extensions["tipkg.store"]
+            )
+        return runner
+
+    def __call__(self, environ, start_response):
+        request = _Request(environ)
+        try:
+            if request.method in {"GET", "HEAD", "POST"}:
+                response = self.answer(request)
+            elif request.method == "OPTIONS":
+                response = _preflight()
+            else:
+                response = _error(405, f"{request.method} is not allowed on {PATH}; use GET or POST")
+                response.headers["Allow"] = METHODS
+        except HTTPException as exc:  # werkzeug's own, e.g. a form past max_content_length
+            response = _error(exc.code or 400, exc.description or exc.name)
+        except Exception as exc:  # the store gone (503) or a bug (a logged 500 with an id)
+            status, message, extra = failure(exc, request.method, request.path)
+            response = _error(status, message, **extra)
+        return response(environ, start_response)
+
+    def answer(self, request: Request) -> Response:
+        try:
+            query, default_graphs, named_graphs = _read_request(request)
+            if query is None:
+                return _service_description(request, self.settings)
+            form = _check(query)
+            media_type = _choose(form, request.headers.get("Accept", ""), request.values.get("format", ""))
+            # Relative IRIs resolve against the endpoint (built by hand: base_url quotes it again).
+            base = f"{request.scheme}://{request.host}{request.root_path}{request.path}"
+            job = Job(query, media_type, tuple(default_graphs), tuple(named_graphs), base)
+            body = self.runner.run(job)
+        except ProtocolError as exc:
+            return _error(exc.status, str(exc))
+        except QueryTimeout as exc:
+            return _error(
+                503,
+                f"the query ran past the time limit of {exc.args[0]:g} s and was stopped; narrow it or add LIMIT",
+            )
+        except ResultTooLarge as exc:
+            return _error(
+                400,
+                f"the answer is larger than {exc.args[0]:,} bytes, the cap of this endpoint; narrow the query or add LIMIT",
+            )
+        except QueryFailed as exc:
+            return _error(400, str(exc))
+        except WorkerUnavailable as exc:
+            return _error(503, str(exc))
+        return Response(body, mimetype=media_type, headers=COMMON_HEADERS)
 
 
-def _common_headers(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers.add("Vary", "Accept")
-    return response
+def mount(app: Flask) -> None:
+    """Answer ``PATH`` with the ``Endpoint`` ahead of ``app``'s pages; ``url_for("sparql.endpoint")``
+    still builds its URL."""
+    endpoint, pages = Endpoint(app), app.wsgi_app
+    app.add_url_rule(PATH, endpoint="sparql.endpoint", build_only=True)
+
+    def dispatch(environ, start_response):
+        if environ.get("PATH_INFO") == PATH:
+            return endpoint(environ, start_response)
+        return pages(environ, start_response)
+
+    app.wsgi_app = dispatch  # type: ignore[method-assign]
 
 
-@bp.route("/sparql", methods=["OPTIONS"])
-def preflight():
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return _common_headers(response)
+COMMON_HEADERS = (("Access-Control-Allow-Origin", "*"), ("Vary", "Accept"))
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
-def endpoint():
-    try:
-        query, default_graphs, named_graphs = _read_request()
-        if query is None:
-            return _service_description()
-        form = _check(query)
-        media_type = _negotiate(form)
-        # Relative IRIs resolve against the endpoint (built by hand: url_for costs a point query's time).
-        base = f"{request.scheme}://{request.host}{request.script_root}{request.path}"
-        job = Job(query, media_type, tuple(default_graphs), tuple(named_graphs), base)
-        body = runner().run(job)
-    except ProtocolError as exc:
-        return _error(exc.status, str(exc))
-    except QueryTimeout as exc:
-        return _error(
-            503,
-            f"the query ran past the time limit of {exc.args[0]:g} s and was stopped; narrow it or add LIMIT",
-        )
-    except ResultTooLarge as exc:
-        return _error(
-            400,
-            f"the answer is larger than {exc.args[0]:,} bytes, the cap of this endpoint; narrow the query or add LIMIT",
-        )
-    except QueryFailed as exc:
-        return _error(400, str(exc))
-    except WorkerUnavailable as exc:
-        return _error(503, str(exc))
-    return _common_headers(Response(body, mimetype=media_type))
+def _error(status: int, message: str, **extra: object) -> Response:
+    body = json.dumps({"error": message, "status": status, **extra})
+    return Response(body, status=status, mimetype="application/json", headers=COMMON_HEADERS)
 
 
-def _read_request() -> tuple[str | None, list[str], list[str]]:
+def _preflight() -> Response:
+    headers = {
+        "Access-Control-Allow-Methods": METHODS,
+        "Access-Control-Allow-Headers": "Content-Type, Accept",
+        "Access-Control-Max-Age": "86400",
+    }
+    return Response(status=204, headers=[*headers.items(), *COMMON_HEADERS])
+
+
+def _read_request(request: Request) -> tuple[str | None, list[str], list[str]]:
     """The query and dataset of a request, by the protocol's three request forms."""
     args = request.args
-    if request.method == "GET":
+    if request.method != "POST":
         if "update" in args:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
         queries, params = args.getlist("query"), args
     else:
-        queries, params = _read_post()
+        queries, params = _read_post(request)
     if len(queries) > 1:
         raise ProtocolError(400, "more than one query parameter; send one query per request")
     return (
@@ -147,7 +198,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
     )
 
 
-def _read_post() -> tuple[list[str], MultiDict[str, str]]:
+def _read_post(request: Request) -> tuple[list[str], MultiDict[str, str]]:
     """A POST's queries and parameters: a URL-encoded form, or a query as the body."""
     args = request.args
     if (request.content_length or 0) > MAX_QUERY_BYTES:
@@ -165,7 +216,7 @@ def _read_post() -> tuple[list[str], MultiDict[str, str]]:
             for value in args.getlist(key):
                 params.add(key, value)
     elif kind == "application/sparql-query":
-        queries, params = [_body_query()], MultiDict(args)
+        queries, params = [_body_query(request)], MultiDict(args)
     else:
         raise ProtocolError(
             415,
@@ -176,7 +227,7 @@ def _read_post() -> tuple[list[str], MultiDict[str, str]]:
     return queries, params
 
 
-def _body_query() -> str:
+def _body_query(request: Request) -> str:
     """An application/sparql-query body, which must be UTF-8."""
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in {"utf-8", "utf8"}:
@@ -222,10 +273,6 @@ def _check_depth(query: str) -> None:
         )
 
 
-def _negotiate(form: str) -> str:
-    return _choose(form, request.headers.get("Accept", ""), request.values.get("format", ""))
-
-
 @functools.lru_cache(maxsize=512)
 def _choose(form: str, accept_header: str, named: str) -> str:
     """The media type to answer ``form`` in. Clients send few distinct Accept headers, and parsing
@@ -254,9 +301,8 @@ def _choose(form: str, accept_header: str, named: str) -> str:
     return best
 
 
-def limits_text() -> str:
+def limits_text(settings: Settings) -> str:
     """The endpoint's limits, as the service description states them."""
-    settings = current_app.config["TIPKG_SETTINGS"]
     timeout = f"{settings.sparql_timeout:g} s" if settings.sparql_timeout else "no time limit"
     return (
         f"Limits per query: {timeout} of running time; answers up to {settings.sparql_max_result_bytes:,} bytes "
@@ -265,9 +311,9 @@ def limits_text() -> str:
     )
 
 
-def _service_description():
-    url = url_for("sparql.endpoint", _external=True)
-    limits = limits_text()
+def _service_description(request: Request, settings: Settings) -> Response:
+    url = request.base_url
+    limits = limits_text(settings)
     description = f"""
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix formats: <http://www.w3.org/ns/formats/> .
@@ -285,4 +331,4 @@ def _service_description():
     media_type = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else None
     media_type = media_type or "text/turtle"
     body = ox.serialize(triples, format=RDF_TYPES[media_type])
-    return _common_headers(Response(body, mimetype=media_type))
+    return Response(body, mimetype=media_type, headers=COMMON_HEADERS)
