@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import multiprocessing.connection
+import pickle
 import queue
 import select
+import socket
+import struct
 import threading
 from collections.abc import Iterator
 from typing import IO, NamedTuple, cast
@@ -135,44 +137,74 @@ def execute(store: Store, job: Job, max_bytes: int) -> bytes:
 # --- Worker processes ---------------------------------------------------------------------------
 
 
-def _worker(settings: Settings, connection) -> None:
+# The hop to a worker is a blocking socket pair carrying length-prefixed messages: a job as a
+# pickled tuple, an answer as a status byte and the bytes. A query costs five system calls (a send
+# and a receive each side, and the server's poll that waits out the time limit); multiprocessing's
+# Connection took seven, and a socket timeout would poll before every send and receive.
+HEADER = struct.Struct("!I")
+
+
+def _send(channel: socket.socket, *parts: bytes) -> None:
+    channel.sendall(HEADER.pack(sum(map(len, parts))) + b"".join(parts))
+
+
+def _receive(channel: socket.socket) -> bytes:
+    """One message; EOFError if the other side has gone."""
+    chunk = channel.recv(1 << 16)
+    if len(chunk) < HEADER.size:
+        chunk += _exactly(channel, HEADER.size - len(chunk))
+    (size,) = HEADER.unpack_from(chunk)
+    if len(chunk) - HEADER.size >= size:
+        return chunk[HEADER.size :]
+    return chunk[HEADER.size :] + _exactly(channel, size - len(chunk) + HEADER.size)
+
+
+def _exactly(channel: socket.socket, size: int) -> bytes:
+    out = bytearray(size)
+    view, got = memoryview(out), 0
+    while got < size:
+        n = channel.recv_into(view[got:])
+        if not n:
+            raise EOFError
+        got += n
+    return bytes(out)
+
+
+def _worker(settings: Settings, channel: socket.socket) -> None:
     threading.stack_size(WORKER_STACK_BYTES)
-    thread = threading.Thread(target=_serve_jobs, args=(settings, connection), name="queries")
+    thread = threading.Thread(target=_serve_jobs, args=(settings, channel), name="queries")
     thread.start()
     thread.join()
 
 
-def _serve_jobs(settings: Settings, connection) -> None:
+def _serve_jobs(settings: Settings, channel: socket.socket) -> None:
     try:
         store = open_store(settings, serving=True)
         store.query("ASK {}")  # open (or copy) the store now, so that no query's time limit pays for it
-        connection.send(("ready", None))
+        _send(channel, b"r")
     except Exception as exc:
-        connection.send(("failed", f"the store cannot be opened: {exc}"))
+        _send(channel, b"f", f"the store cannot be opened: {exc}".encode())
         return
+    limit = settings.sparql_max_result_bytes
     while True:
         try:
-            job = connection.recv()
-        except EOFError:  # the server has gone
+            message = _receive(channel)
+        except (EOFError, OSError):  # the server has gone
             return
-        if job is None:
-            return
-        # One message back: a status byte, then the answer or the error's text (no pickling of
-        # answers that may be megabytes).
         try:
-            connection.send_bytes(b"o" + execute(store, Job(*job), settings.sparql_max_result_bytes))
+            _send(channel, b"o", execute(store, Job(*pickle.loads(message)), limit))
         except ResultTooLarge as exc:
-            connection.send_bytes(b"L" + str(exc.args[0]).encode())
+            _send(channel, b"L", str(exc.args[0]).encode())
         except QueryFailed as exc:
-            connection.send_bytes(b"f" + str(exc).encode())
+            _send(channel, b"f", str(exc).encode())
         except Exception as exc:  # a bug: its text goes to the log, never to the client
-            connection.send_bytes(b"e" + f"{type(exc).__name__}: {exc}".encode())
+            _send(channel, b"e", f"{type(exc).__name__}: {exc}".encode())
 
 
 class _Worker(NamedTuple):
     process: multiprocessing.process.BaseProcess
-    connection: multiprocessing.connection.Connection
-    poller: select.poll
+    channel: socket.socket
+    poller: select.poll  # made once: waiting on it is the time limit
 
 
 class Runner:
@@ -190,24 +222,27 @@ class Runner:
 
     def _spawn(self):
         """Start a worker and wait until it has opened the store (not counted in any time limit)."""
-        parent, child = self._context.Pipe()
+        parent, child = socket.socketpair()
         process = self._context.Process(target=_worker, args=(self.settings, child), daemon=True)
         process.start()
         child.close()
-        try:
-            if not parent.poll(STARTUP_TIMEOUT):
-                process.kill()
-                log.error("a query worker did not start within %s s", STARTUP_TIMEOUT)
-                raise WorkerUnavailable(UNAVAILABLE)
-            status, message = parent.recv()
-        except (EOFError, OSError):
-            status, message = "failed", f"the worker exited with code {process.exitcode}"
-        if status != "ready":
-            process.join(5)
-            log.error("a query worker could not start: %s", message)
-            raise WorkerUnavailable(UNAVAILABLE)
-        poller = select.poll()  # made once: Connection.poll() builds a selector on every call
+        poller = select.poll()
         poller.register(parent.fileno(), select.POLLIN)
+        if not poller.poll(STARTUP_TIMEOUT * 1000):
+            process.kill()
+            parent.close()
+            log.error("a query worker did not start within %s s", STARTUP_TIMEOUT)
+            raise WorkerUnavailable(UNAVAILABLE)
+        try:
+            answer = _receive(parent)
+        except (EOFError, OSError):
+            process.join(5)
+            answer = f"fthe worker exited with code {process.exitcode}".encode()
+        if answer != b"r":
+            process.join(5)
+            parent.close()
+            log.error("a query worker could not start: %s", answer[1:].decode(errors="replace"))
+            raise WorkerUnavailable(UNAVAILABLE)
         return _Worker(process, parent, poller)
 
     def _take(self):
@@ -247,10 +282,11 @@ class Runner:
         worker = self._take()
         healthy = False
         try:
-            worker.connection.send(tuple(job))  # a plain tuple pickles fastest
+            _send(worker.channel, pickle.dumps(tuple(job), protocol=pickle.HIGHEST_PROTOCOL))
+            # The worker sends its answer once it is whole: once it starts, the rest follows.
             if not worker.poller.poll(self.settings.sparql_timeout * 1000):
                 raise QueryTimeout(self.settings.sparql_timeout)
-            answer = worker.connection.recv_bytes()
+            answer = _receive(worker.channel)
             healthy = True
         except (EOFError, OSError):
             worker.process.join(1)
@@ -260,7 +296,7 @@ class Runner:
             if healthy:
                 self._idle.put(worker)
             else:
-                worker.connection.close()
+                worker.channel.close()
                 self._retire(worker.process)
         status, payload = answer[:1], answer[1:]
         if status == b"o":
