@@ -274,10 +274,34 @@ def test_a_killed_worker_is_a_503_with_a_plain_message_and_the_next_query_is_ser
     assert post(endpoint.url, CHEAP).status == 200
 
 
+@pytest.fixture(scope="module")
+def small_memory(built, tmp_path_factory):
+    server = start_server(
+        built.store,
+        tmp_path_factory.mktemp("memory-limit"),
+        {"TIPKG_SPARQL_MAX_MEMORY_MB": "64", "TIPKG_SPARQL_TIMEOUT": "120", "TIPKG_SERVE_WORKERS": "1"},
+    )
+    yield server
+    server.stop()
+
+
+def test_a_query_past_the_memory_limit_is_a_503_that_says_so(small_memory):
+    """Sorting a cross product holds every row: it reaches 64 MiB long before the time limit."""
+    hog = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+    started = time.monotonic()
+    message = _error(post(small_memory.url, hog, timeout=150), 503)
+    elapsed = time.monotonic() - started
+    assert "more than the 64 MiB of memory a query may use" in message, message
+    assert elapsed < 60, f"stopped after {elapsed:.1f} s: by the time limit, not the memory limit"
+    assert post(small_memory.url, CHEAP).status == 200  # a fresh worker answers the next query
+    description = request(small_memory.url, "GET", "/sparql", headers={"Accept": "text/turtle"})
+    assert "120 s of running time; 64 MiB of memory;" in description.text
+
+
 def test_the_service_description_and_cheap_queries_still_answer(endpoint):
     answer = request(endpoint.url, "GET", "/sparql", headers={"Accept": "text/turtle"})
     assert answer.status == 200 and "sparql-service-description#Service" in answer.text
-    assert f"Limits per query: {TIME_LIMIT} s of running time" in answer.text
+    assert f"Limits per query: {TIME_LIMIT} s of running time; 1,024 MiB of memory;" in answer.text
     assert "nested up to 256 deep" in answer.text
     assert post(endpoint.url, CHEAP).status == 200
 

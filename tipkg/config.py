@@ -13,7 +13,9 @@ variables are ``TIPKG_<KEY>`` in upper case (``TIPKG_STORE=memory:``). Keys:
   the limit off, and queries then run in the request's thread, without the worker processes;
 - ``sparql_max_result_bytes``: the largest answer /sparql sends for one query, in bytes as serialised
   (default 32 MiB);
-- ``sparql_workers``: processes that run /sparql queries on an on-disk store (default 2).
+- ``sparql_workers``: processes that run /sparql queries on an on-disk store (default 2);
+  ``sparql_max_memory_mb``: the memory one query may take in such a process, beyond the store it
+  answers from (default 1024): a query past it stops its process and is answered 503 saying so.
 - ``sources``: external data ``tipkg build`` loads after the curated graph, a list of tables
   ``{source = "legal-texts", path = "../shared/data/legal-texts", as_of = 2024-01-01}`` (``as_of``
   optional); in the environment, ``TIPKG_SOURCES="legal-texts=PATH,un-sanctions=PATH"``.
@@ -75,6 +77,7 @@ class Settings:
     sparql_timeout: float = 10.0
     sparql_max_result_bytes: int = 32 * 1024 * 1024
     sparql_workers: int = 2
+    sparql_max_memory_mb: int = 1024
     serve_from_memory: bool = True
     serve_memory_max_mb: int = 1024
     serve_workers: int = 0
@@ -127,6 +130,7 @@ def _coerce(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
         ("sparql_timeout", float),
         ("sparql_max_result_bytes", int),
         ("sparql_workers", int),
+        ("sparql_max_memory_mb", int),
         ("serve_workers", int),
         ("serve_threads", int),
         ("serve_keepalive", int),

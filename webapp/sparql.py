@@ -35,9 +35,11 @@ from tipkg.webapp.sparql_runner import (
     Job,
     QueryFailed,
     QueryTimeout,
+    QueryTooLarge,
     ResultTooLarge,
     Runner,
     WorkerUnavailable,
+    isolated,
 )
 
 PATH = "/sparql"
@@ -136,6 +138,12 @@ class Endpoint:
             return _error(
                 503,
                 f"the query ran past the time limit of {exc.args[0]:g} s and was stopped; narrow it or add LIMIT",
+            )
+        except QueryTooLarge as exc:
+            return _error(
+                503,
+                f"the query took more than the {exc.args[0]:,} MiB of memory a query may use here and was "
+                "stopped; narrow it or add LIMIT",
             )
         except ResultTooLarge as exc:
             return _error(
@@ -304,10 +312,12 @@ def _choose(form: str, accept_header: str, named: str) -> str:
 def limits_text(settings: Settings) -> str:
     """The endpoint's limits, as the service description states them."""
     timeout = f"{settings.sparql_timeout:g} s" if settings.sparql_timeout else "no time limit"
+    memory = f"{settings.sparql_max_memory_mb:,} MiB of memory; " if isolated(settings) else ""
     return (
-        f"Limits per query: {timeout} of running time; answers up to {settings.sparql_max_result_bytes:,} bytes "
-        f"as serialised; query text up to {MAX_QUERY_BYTES // 1024} KiB; groups and brackets nested up to "
-        f"{MAX_DEPTH} deep. A query past a limit is stopped and answered 503 (time), 400 or 413, saying which."
+        f"Limits per query: {timeout} of running time; {memory}answers up to "
+        f"{settings.sparql_max_result_bytes:,} bytes as serialised; query text up to {MAX_QUERY_BYTES // 1024} KiB; "
+        f"groups and brackets nested up to {MAX_DEPTH} deep. A query past a limit is stopped and answered "
+        "503 (time, memory), 400 or 413, saying which."
     )
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import pickle
 import queue
+import resource
 import select
+import signal
 import socket
 import struct
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, NamedTuple, cast
 
 import pyoxigraph as ox
@@ -42,6 +46,10 @@ WORKER_STACK_BYTES = 512 * 1024 * 1024
 
 class QueryTimeout(Exception):
     pass
+
+
+class QueryTooLarge(Exception):
+    """The query took more memory than ``sparql_max_memory_mb``; ``args[0]`` is the limit in MiB."""
 
 
 class ResultTooLarge(Exception):
@@ -181,6 +189,7 @@ def _serve_jobs(settings: Settings, channel: socket.socket) -> None:
     try:
         store = open_store(settings, serving=True)
         store.query("ASK {}")  # open (or copy) the store now, so that no query's time limit pays for it
+        _limit_memory(settings.sparql_max_memory_mb)
         _send(channel, b"r")
     except Exception as exc:
         _send(channel, b"f", f"the store cannot be opened: {exc}".encode())
@@ -197,8 +206,19 @@ def _serve_jobs(settings: Settings, channel: socket.socket) -> None:
             _send(channel, b"L", str(exc.args[0]).encode())
         except QueryFailed as exc:
             _send(channel, b"f", str(exc).encode())
+        except MemoryError:
+            _send(channel, b"M")
         except Exception as exc:  # a bug: its text goes to the log, never to the client
             _send(channel, b"e", f"{type(exc).__name__}: {exc}".encode())
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap this process's address space at twice what it maps now (the store, and room to copy the
+    next build of its size when one is swapped in) plus ``megabytes``. A query that allocates past
+    the cap fails: in Python with MemoryError, in pyoxigraph with an abort that stops the process."""
+    mapped = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = 2 * mapped + (megabytes << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 class _Worker(NamedTuple):
@@ -207,14 +227,19 @@ class _Worker(NamedTuple):
     poller: select.poll  # made once: waiting on it is the time limit
 
 
+def isolated(settings: Settings) -> bool:
+    """Whether /sparql queries run in worker processes, under the time and memory limits: on an
+    embedded store with a time limit (a remote store enforces its own; 0 turns the limits off)."""
+    return settings.store.startswith("oxigraph:") and settings.sparql_timeout > 0
+
+
 class Runner:
     """Run jobs with ``settings.sparql_timeout``, in worker processes when the store allows it."""
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        # A remote store enforces its own limits; with the limit off (0) there is nothing to enforce.
-        self.isolated = settings.store.startswith("oxigraph:") and settings.sparql_timeout > 0
+        self.isolated = isolated(settings)
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._idle: queue.LifoQueue = queue.LifoQueue()  # the most recently used worker: its caches are warm
         self._lock = threading.Lock()
@@ -290,6 +315,9 @@ class Runner:
             healthy = True
         except (EOFError, OSError):
             worker.process.join(1)
+            if worker.process.exitcode == -signal.SIGABRT:  # pyoxigraph failed an allocation past the cap
+                log.warning("a query passed the memory limit and stopped its worker")
+                raise QueryTooLarge(self.settings.sparql_max_memory_mb) from None
             log.error("a query worker stopped while running a query (exit code %s)", worker.process.exitcode)
             raise WorkerUnavailable(CRASHED) from None
         finally:
@@ -303,6 +331,8 @@ class Runner:
             return payload
         if status == b"L":
             raise ResultTooLarge(int(payload))
+        if status == b"M":
+            raise QueryTooLarge(self.settings.sparql_max_memory_mb)
         if status == b"e":
             raise WorkerBug(payload.decode(errors="replace"))
         raise QueryFailed(payload.decode(errors="replace"))
