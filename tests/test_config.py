@@ -66,3 +66,10 @@ def test_a_zero_time_limit_turns_it_off_but_zero_workers_is_an_error():
         load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SPARQL_WORKERS": "0"})
     with pytest.raises(ConfigError, match=r"sparql_timeout must be 0 \(no limit\) or more, got -1"):
         load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SPARQL_TIMEOUT": "-1"})
+
+
+def test_the_memory_limit_of_a_query_is_read_and_must_be_positive():
+    environ = {"TIPKG_CONFIG": "", "TIPKG_SPARQL_MAX_MEMORY_MB": "256"}
+    assert load_settings(environ=environ).sparql_max_memory_mb == 256
+    with pytest.raises(ConfigError, match="sparql_max_memory_mb must be positive, got 0"):
+        load_settings(environ={"TIPKG_CONFIG": "", "TIPKG_SPARQL_MAX_MEMORY_MB": "0"})
