@@ -93,16 +93,8 @@ class Endpoint:
 
     def __init__(self, app: Flask) -> None:
         self.settings = app.config["TIPKG_SETTINGS"]
-        self.app = app
-
-    @property
-    def runner(self) -> Runner:
-        runner = self.app.extensions.get("tipkg.sparql")
-        if runner is None:
-            runner = self.app.extensions["tipkg.sparql"] = Runner(
-                self.settings, self.app.extensions["tipkg.store"]
-            )
-        return runner
+        # Made now, once (it starts no worker until a query needs one), for the app to share.
+        self.runner = app.extensions["tipkg.sparql"] = Runner(self.settings, app.extensions["tipkg.store"])
 
     def __call__(self, environ, start_response):
         request = _Request(environ)
