@@ -187,9 +187,10 @@ def _worker(settings: Settings, channel: socket.socket) -> None:
 
 def _serve_jobs(settings: Settings, channel: socket.socket) -> None:
     try:
+        before_store = _mapped()
         store = open_store(settings, serving=True)
         store.query("ASK {}")  # open (or copy) the store now, so that no query's time limit pays for it
-        _limit_memory(settings.sparql_max_memory_mb)
+        _limit_memory(settings.sparql_max_memory_mb, before_store)
         _send(channel, b"r")
     except Exception as exc:
         _send(channel, b"f", f"the store cannot be opened: {exc}".encode())
@@ -212,12 +213,18 @@ def _serve_jobs(settings: Settings, channel: socket.socket) -> None:
             _send(channel, b"e", f"{type(exc).__name__}: {exc}".encode())
 
 
-def _limit_memory(megabytes: int) -> None:
-    """Cap this process's address space at twice what it maps now (the store, and room to copy the
-    next build of its size when one is swapped in) plus ``megabytes``. A query that allocates past
-    the cap fails: in Python with MemoryError, in pyoxigraph with an abort that stops the process."""
-    mapped = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    limit = 2 * mapped + (megabytes << 20)
+def _mapped() -> int:
+    """The bytes of address space this process maps."""
+    return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _limit_memory(megabytes: int, before_store: int) -> None:
+    """Cap this process's address space at what it maps now, plus room for a copy of the next build
+    of the same size (the store took ``mapped - before_store``), plus ``megabytes``. A query that
+    allocates past the cap fails: in Python with MemoryError, in pyoxigraph with an abort that stops
+    the process."""
+    mapped = _mapped()
+    limit = mapped + max(mapped - before_store, 0) + (megabytes << 20)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
