@@ -1,9 +1,10 @@
 """``tipkg serve``: the web app under gunicorn, with threaded workers sized to the machine.
 
 Each worker process builds its own app (``create_app``), so each opens (or copies into memory) the
-current build and follows the store link when a new build is swapped in. Threaded workers hold
-keep-alive connections and slow clients without blocking the others; the settings
-``serve_workers``, ``serve_threads`` and ``serve_keepalive`` size them.
+current build and follows the store link when a new build is swapped in. Idle and keep-alive
+connections wait in each process's event loop; a request being read or answered holds one of its
+threads, so a client that sends slowly holds a thread (put a buffering proxy in front on a public
+network). The settings ``serve_workers``, ``serve_threads`` and ``serve_keepalive`` size them.
 """
 
 from __future__ import annotations
